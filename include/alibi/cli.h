@@ -1,0 +1,73 @@
+/* cli.h — the command line: one file per subcommand in src/cli/, a table
+ * of them here, and the few helpers they share.  Only cli/ decides exit
+ * codes and prints errors. */
+#ifndef ALIBI_CLI_H
+#define ALIBI_CLI_H
+
+#include <stdint.h>
+#include "alibi/error.h"
+#include "alibi/store.h"
+
+#define ALIBI_VERSION "0.1.0"
+
+enum cli_exit {
+	EXIT_OK = 0,
+	EXIT_FINDINGS = 1,   /* findings at or above --fail-on */
+	EXIT_USAGE = 2,
+	EXIT_PARTIAL = 3,    /* some input was skipped */
+	EXIT_INTERNAL = 4
+};
+
+/* Options accepted anywhere on the command line, before or after the
+ * subcommand. */
+struct cli {
+	const char *db_path;     /* --db FILE */
+	const char *cases_dir;   /* --cases DIR */
+	const char *rules_path;  /* --rules FILE */
+	const char *theme;       /* --theme NAME */
+	const char *prog;        /* "alibi" */
+};
+
+/* name, function, one-line summary (for `alibi --help`).  A subcommand
+ * file defines `int cmd_NAME(struct cli *cli, int argc, char **argv)`,
+ * where argv[0] is the subcommand's name and global options are gone. */
+#define CLI_COMMANDS(X) \
+	X(import,    "import transcripts and action logs into the workspace") \
+	X(incidents, "list the incidents in the workspace") \
+	X(findings,  "list findings (--json, --fail-on SEVERITY)") \
+	X(show,      "print an incident's Said | Did report") \
+	X(sql,       "run a read-only SQL query on the workspace") \
+	X(analyze,   "re-run analysis on an incident") \
+	X(formats,   "list the formats alibi reads") \
+	X(rules,     "check a rules file (--check FILE)")
+
+#define CLI_DECLARE(name, summary) int cmd_##name(struct cli *cli, int argc, char **argv);
+CLI_COMMANDS(CLI_DECLARE)
+#undef CLI_DECLARE
+
+/* Prints "alibi: message" to stderr (message made safe for a terminal). */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Maps an error to an exit code after printing it. */
+int cli_fail(const struct alibi_error *err);
+
+/* Opens the workspace named by --db or the default path. */
+int cli_open_store(const struct cli *cli, int flags, struct store **st,
+                   struct alibi_error *err);
+/* Resolves an incident argument (slug or id); when name is NULL and the
+ * workspace holds exactly one incident, that one. */
+int cli_resolve_incident(struct store *st, const char *name, int64_t *id,
+                         struct alibi_error *err);
+
+struct analyze_options;
+struct analyze_summary;
+/* Runs analysis on one incident with the default rules plus --rules and
+ * the user's config-dir rules. */
+int cli_analyze(const struct cli *cli, struct store *st, int64_t incident,
+                const struct analyze_options *opt, struct analyze_summary *sum,
+                struct alibi_error *err);
+
+/* Writes s to stdout made safe for a terminal (control characters shown as
+ * ^X), since what we print comes from untrusted logs. */
+void cli_print_safe(const char *s);
+
+#endif

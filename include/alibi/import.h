@@ -1,0 +1,53 @@
+/* import.h — the import driver: paths in, incidents and sources out.
+ *
+ * A directory is one incident (named after the directory); files given
+ * together form one incident (named by the caller or after the first
+ * file).  Each source is hashed; a source already in the incident with the
+ * same sha256 is skipped.  Each file is imported in one transaction, so a
+ * failure never leaves half a source behind and never touches what the
+ * workspace already held. */
+#ifndef ALIBI_IMPORT_H
+#define ALIBI_IMPORT_H
+
+#include <stdint.h>
+#include "alibi/error.h"
+#include "alibi/store.h"
+
+enum import_file_status {
+	IMPORT_OK,           /* imported, no bad records */
+	IMPORT_PARTIAL,      /* imported, some records skipped */
+	IMPORT_DUPLICATE,    /* same sha256 already in this incident */
+	IMPORT_UNRECOGNISED, /* no format claims it */
+	IMPORT_FAILED        /* could not be read at all */
+};
+
+struct import_options {
+	const char *incident;   /* slug to import into; NULL: derive */
+	const char *format;     /* force a format (--format); NULL: detect */
+};
+
+/* What the driver tells its caller as it goes; any may be NULL. */
+struct import_report {
+	void *ctx;
+	/* A bad record: "file:line: problem", already formatted. */
+	void (*bad_record)(void *ctx, const char *msg);
+	void (*file_done)(void *ctx, const char *path, const char *incident,
+	                  const char *format, enum import_file_status status,
+	                  int64_t records, int64_t errors, const char *why);
+};
+
+struct import_result {
+	int64_t incidents[64];   /* incidents touched, in order */
+	size_t incident_count;
+	int64_t files_ok, files_partial, files_duplicate;
+	int64_t files_unrecognised, files_failed;
+	int64_t files_not_imported;  /* in a directory, read by no format */
+	int64_t bad_records;
+};
+
+int import_paths(struct store *st, const char *const *paths, size_t count,
+                 const struct import_options *opt,
+                 const struct import_report *report,
+                 struct import_result *result, struct alibi_error *err);
+
+#endif

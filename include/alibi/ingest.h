@@ -1,0 +1,81 @@
+/* ingest.h — turning files into messages, tool calls and operations.
+ *
+ * One parser per format, each described by a struct ingest_format in the
+ * table returned by ingest_formats().  Detection reads the head of a file
+ * and asks every format for a score; the highest non-zero score wins and a
+ * file that no format claims is reported, never guessed.
+ *
+ * Parsers never talk to the workspace directly: they hand records to a
+ * struct ingest_sink, and never abort on a bad record — they call
+ * sink->bad_record(line, problem), skip it, and go on. */
+#ifndef ALIBI_INGEST_H
+#define ALIBI_INGEST_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include "alibi/error.h"
+#include "alibi/records.h"
+
+struct ingest_sink {
+	void *ctx;
+	/* Each returns the new row's id (> 0). */
+	int64_t (*message)(void *ctx, const struct alibi_message *m);
+	int64_t (*tool_call)(void *ctx, const struct alibi_tool_call *tc);
+	/* Attaches a result to the tool call with the same call_id. */
+	void (*tool_result)(void *ctx, const struct alibi_tool_result *r);
+	int64_t (*op)(void *ctx, const struct alibi_op *op);
+	/* A record was skipped: line is 1-based (0 when unknown); problem is
+	 * a short phrase without the file name ("unterminated string"). */
+	void (*bad_record)(void *ctx, int64_t line, const char *problem);
+	/* What the source's times count from (records.h). */
+	void (*clock)(void *ctx, enum alibi_clock clock);
+	/* Counts a good record (for sources.records). */
+	void (*record)(void *ctx);
+};
+
+/* What a parser reads from.  fp is positioned at the start; head holds the
+ * first head_len bytes (up to INGEST_HEAD_BYTES) for parsers that want to
+ * look before reading. */
+struct ingest_input {
+	const char *path;     /* as given by the user, for messages */
+	FILE *fp;
+	const char *head;
+	size_t head_len;
+	uint64_t size;
+};
+
+#define INGEST_HEAD_BYTES 65536
+
+enum ingest_kind { INGEST_TRANSCRIPT, INGEST_ACTIONS };
+
+struct ingest_format {
+	const char *name;         /* --format NAME, sources.format */
+	enum ingest_kind kind;
+	const char *description;  /* one line for `alibi formats` */
+	const char *detects_on;   /* what detection looks at, for `alibi formats` */
+	/* 0 = not this format, 100 = certain.  head is NUL-terminated. */
+	int (*detect)(const char *head, size_t len);
+	/* Returns 0 when the file was read (even with bad records), an error
+	 * when it could not be read at all. */
+	int (*parse)(const struct ingest_input *in, struct ingest_sink *sink,
+	             struct alibi_error *err);
+};
+
+/* The table of formats, terminated by an entry with name == NULL. */
+const struct ingest_format *ingest_formats(void);
+const struct ingest_format *ingest_format_by_name(const char *name);
+/* The best format for this head, or NULL when none claims it. */
+const struct ingest_format *ingest_detect(const char *head, size_t len);
+
+/* Parsers, one per format (src/ingest/<name>.c). */
+int strace_detect(const char *head, size_t len);
+int strace_parse(const struct ingest_input *in, struct ingest_sink *sink,
+                 struct alibi_error *err);
+int openai_detect(const char *head, size_t len);
+int openai_parse(const struct ingest_input *in, struct ingest_sink *sink,
+                 struct alibi_error *err);
+int anthropic_detect(const char *head, size_t len);
+int anthropic_parse(const struct ingest_input *in, struct ingest_sink *sink,
+                    struct alibi_error *err);
+
+#endif

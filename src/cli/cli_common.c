@@ -1,0 +1,118 @@
+/* cli_common.c — what the subcommands share: errors, the workspace,
+ * incident names, safe printing, analysis with the user's rules. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alibi/analyze.h"
+#include "alibi/cli.h"
+#include "alibi/strbuf.h"
+#include "alibi/termtext.h"
+
+void
+cli_error(const char *fmt, ...)
+{
+	struct strbuf msg = STRBUF_INIT, safe = STRBUF_INIT;
+	va_list ap;
+	va_start(ap, fmt);
+	sb_vaddf(&msg, fmt, ap);
+	va_end(ap);
+	termtext_escape(&safe, msg.buf ? msg.buf : "", msg.len, TERMTEXT_KEEP_NEWLINES);
+	fprintf(stderr, "alibi: %s\n", sb_str(&safe));
+	sb_free(&msg);
+	sb_free(&safe);
+}
+
+int
+cli_fail(const struct alibi_error *err)
+{
+	cli_error("%s", err->msg[0] ? err->msg : "unknown error");
+	switch (err->code) {
+	case ALIBI_EUSAGE:
+	case ALIBI_ENOTFOUND:
+		return EXIT_USAGE;
+	case ALIBI_EFORMAT:
+		return EXIT_PARTIAL;
+	default:
+		return EXIT_INTERNAL;
+	}
+}
+
+int
+cli_open_store(const struct cli *cli, int flags, struct store **st,
+               struct alibi_error *err)
+{
+	char path[4096];
+	if (cli->db_path) {
+		snprintf(path, sizeof path, "%s", cli->db_path);
+	} else if (store_default_path(path, sizeof path, err)) {
+		return err->code;
+	}
+	if (flags & STORE_READONLY) {
+		/* A workspace that does not exist yet is empty, not an error:
+		 * create it so `alibi incidents` on a fresh machine says so. */
+		FILE *probe = fopen(path, "rb");
+		if (!probe)
+			flags = STORE_CREATE;
+		else
+			fclose(probe);
+	}
+	return store_open(path, flags, st, err);
+}
+
+struct only_one {
+	int64_t id;
+	int count;
+};
+
+static int
+count_incident(void *ctx, const struct store_incident *inc)
+{
+	struct only_one *o = ctx;
+	o->id = inc->id;
+	return ++o->count > 1;
+}
+
+int
+cli_resolve_incident(struct store *st, const char *name, int64_t *id,
+                     struct alibi_error *err)
+{
+	if (name)
+		return store_incident_find(st, name, id, err);
+	struct only_one o = { 0, 0 };
+	if (store_each_incident(st, 0, count_incident, &o, err))
+		return err->code;
+	if (o.count == 0)
+		return alibi_error_set(err, ALIBI_ENOTFOUND,
+		                       "the workspace has no incidents; import some with 'alibi import PATH'");
+	if (o.count > 1)
+		return alibi_error_set(err, ALIBI_EUSAGE,
+		                       "the workspace has several incidents; name one (see 'alibi incidents')");
+	*id = o.id;
+	return 0;
+}
+
+void
+cli_print_safe(const char *s)
+{
+	struct strbuf safe = STRBUF_INIT;
+	if (s)
+		termtext_escape(&safe, s, strlen(s), TERMTEXT_KEEP_NEWLINES | TERMTEXT_TABS_AS_SPACE);
+	fputs(sb_str(&safe), stdout);
+	sb_free(&safe);
+}
+
+int
+cli_analyze(const struct cli *cli, struct store *st, int64_t incident,
+            const struct analyze_options *opt, struct analyze_summary *sum,
+            struct alibi_error *err)
+{
+	struct rules *rules = NULL;
+	if (rules_load_all(cli->rules_path, &rules, err))
+		return err->code;
+	struct analyze_options none = { 0, 0 };
+	int rc = analyze_incident(st, incident, rules, opt ? opt : &none, sum, err);
+	rules_free(rules);
+	return rc;
+}

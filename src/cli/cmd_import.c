@@ -1,0 +1,156 @@
+/* cmd_import.c — `alibi import [--incident NAME] [--format NAME] PATH...` */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "alibi/analyze.h"
+#include "alibi/cli.h"
+#include "alibi/import.h"
+#include "alibi/ingest.h"
+
+static const char import_usage[] =
+	"usage: alibi import [--incident NAME] [--format NAME] PATH...\n"
+	"\n"
+	"Imports transcripts and action logs, then analyses each incident.\n"
+	"A directory is one incident, named after it; files given together form\n"
+	"one incident, named after the first file unless --incident says.\n"
+	"Files a directory holds that no format reads are listed and skipped.\n"
+	"A source already imported (same sha256) is not imported twice.\n"
+	"\n"
+	"  --incident NAME  import into the incident NAME\n"
+	"  --format NAME    read every file as NAME (see 'alibi formats')\n"
+	"\n"
+	"Bad records are reported on stderr as FILE:LINE: PROBLEM and skipped;\n"
+	"the exit status is then 3.\n";
+
+static void
+print_bad_record(void *ctx, const char *msg)
+{
+	(void)ctx;
+	cli_error("%s", msg);
+}
+
+static void
+print_file_done(void *ctx, const char *path, const char *incident,
+                const char *format, enum import_file_status status,
+                int64_t records, int64_t errors, const char *why)
+{
+	(void)ctx;
+	cli_print_safe(incident);
+	fputs(": ", stdout);
+	cli_print_safe(path);
+	switch (status) {
+	case IMPORT_OK:
+	case IMPORT_PARTIAL:
+		printf(" (%s): %lld records", format, (long long)records);
+		if (errors)
+			printf(", %lld skipped", (long long)errors);
+		break;
+	case IMPORT_DUPLICATE:
+		fputs(": already imported, skipped", stdout);
+		break;
+	case IMPORT_UNRECOGNISED:
+		fputs(": not imported: ", stdout);
+		cli_print_safe(why);
+		break;
+	case IMPORT_FAILED:
+		fputs(": failed: ", stdout);
+		cli_print_safe(why);
+		break;
+	}
+	putchar('\n');
+	if (status == IMPORT_FAILED || (status == IMPORT_UNRECOGNISED && why &&
+	                                strncmp(why, "no format", 9) == 0))
+		cli_error("%s: %s", path, why);
+}
+
+struct findings_count {
+	int64_t by_severity[4];
+	int64_t total;
+	char slug[256];
+};
+
+static int
+count_findings(void *ctx, const struct store_incident *inc)
+{
+	struct findings_count *c = ctx;
+	c->total = inc->findings;
+	snprintf(c->slug, sizeof c->slug, "%s", inc->slug);
+	memcpy(c->by_severity, inc->by_severity, sizeof c->by_severity);
+	return 1;
+}
+
+static int
+analyze_imported(struct cli *cli, struct store *st, const struct import_result *res)
+{
+	for (size_t i = 0; i < res->incident_count; i++) {
+		struct alibi_error err = { 0 };
+		struct analyze_summary sum = { 0 };
+		if (cli_analyze(cli, st, res->incidents[i], NULL, &sum, &err))
+			return cli_fail(&err);
+		struct findings_count c = { { 0 }, 0, "" };
+		if (store_each_incident(st, res->incidents[i], count_findings, &c, &err))
+			return cli_fail(&err);
+		cli_print_safe(c.slug);
+		printf(": %lld findings (%lld high, %lld medium, %lld low)\n",
+		       (long long)c.total, (long long)c.by_severity[ALIBI_SEV_HIGH],
+		       (long long)c.by_severity[ALIBI_SEV_MEDIUM],
+		       (long long)c.by_severity[ALIBI_SEV_LOW]);
+	}
+	return EXIT_OK;
+}
+
+int
+cmd_import(struct cli *cli, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "incident", required_argument, NULL, 'i' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct import_options opt = { NULL, NULL };
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "hi:f:", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'i': opt.incident = optarg; break;
+		case 'f': opt.format = optarg; break;
+		case 'h': fputs(import_usage, stdout); return EXIT_OK;
+		default: fputs(import_usage, stderr); return EXIT_USAGE;
+		}
+	}
+	if (optind >= argc) {
+		fputs(import_usage, stderr);
+		return EXIT_USAGE;
+	}
+	if (opt.format && !ingest_format_by_name(opt.format)) {
+		cli_error("unknown format '%s'; see 'alibi formats'", opt.format);
+		return EXIT_USAGE;
+	}
+	for (int i = optind; i < argc; i++) {
+		struct stat sbuf;
+		if (stat(argv[i], &sbuf) != 0) {
+			cli_error("%s: no such file or directory", argv[i]);
+			return EXIT_USAGE;
+		}
+	}
+	struct alibi_error err = { 0 };
+	struct store *st = NULL;
+	if (cli_open_store(cli, STORE_CREATE, &st, &err))
+		return cli_fail(&err);
+	struct import_report report = { NULL, print_bad_record, print_file_done };
+	struct import_result res;
+	int rc = import_paths(st, (const char *const *)argv + optind, (size_t)(argc - optind),
+	                      &opt, &report, &res, &err);
+	if (rc) {
+		rc = cli_fail(&err);
+	} else {
+		rc = analyze_imported(cli, st, &res);
+		if (rc == EXIT_OK && (res.files_partial || res.files_unrecognised || res.files_failed))
+			rc = EXIT_PARTIAL;
+	}
+	store_close(st);
+	return rc;
+}

@@ -1,0 +1,55 @@
+/* formats.c — the table of formats alibi reads, and detection.  Adding a
+ * format is one parser file and one row here. */
+#include <string.h>
+
+#include "alibi/ingest.h"
+
+static const struct ingest_format formats[] = {
+	{ "strace", INGEST_ACTIONS,
+	  "strace text output (-f, -ff, -o, -t/-tt/-ttt/-r, -y/-yy, -T, -s N)",
+	  "lines shaped like 'name(args) = result', with optional pid and time columns",
+	  strace_detect, strace_parse },
+	{ "openai", INGEST_TRANSCRIPT,
+	  "OpenAI chat messages: JSON array, JSONL, or an object with \"messages\"",
+	  "objects with \"role\" and string \"content\", \"tool_calls\" or \"tool_call_id\"",
+	  openai_detect, openai_parse },
+	{ "anthropic", INGEST_TRANSCRIPT,
+	  "Anthropic Messages: text, thinking, tool_use and tool_result blocks",
+	  "\"content\" arrays of typed blocks such as \"tool_use\" and \"tool_result\"",
+	  anthropic_detect, anthropic_parse },
+	{ NULL, 0, NULL, NULL, NULL, NULL },
+};
+
+/* Below this a format's guess is not trusted: the file is reported as not
+ * recognised rather than read wrongly. */
+#define DETECT_MIN_SCORE 30
+
+const struct ingest_format *
+ingest_formats(void)
+{
+	return formats;
+}
+
+const struct ingest_format *
+ingest_format_by_name(const char *name)
+{
+	for (const struct ingest_format *f = formats; f->name; f++)
+		if (name && strcmp(f->name, name) == 0)
+			return f;
+	return NULL;
+}
+
+const struct ingest_format *
+ingest_detect(const char *head, size_t len)
+{
+	const struct ingest_format *best = NULL;
+	int best_score = DETECT_MIN_SCORE - 1;
+	for (const struct ingest_format *f = formats; f->name; f++) {
+		int score = f->detect(head, len);
+		if (score > best_score) {
+			best = f;
+			best_score = score;
+		}
+	}
+	return best;
+}

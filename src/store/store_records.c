@@ -1,0 +1,326 @@
+/* store_records.c — messages, tool calls and operations: written by the
+ * import driver, read back by analysis and reports. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "store_internal.h"
+
+static const char SQL_MESSAGE_MAX_SEQ[] =
+	"SELECT coalesce(max(seq), 0) FROM messages WHERE incident = ?1";
+static const char SQL_OP_MAX_SEQ[] =
+	"SELECT coalesce(max(seq), 0) FROM ops WHERE incident = ?1";
+static const char SQL_MESSAGE_INSERT[] =
+	"INSERT INTO messages(incident, source, seq, ts, role, agent, text, line)"
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+static const char SQL_TOOL_CALL_INSERT[] =
+	"INSERT INTO tool_calls(incident, source, message, call_id, name, args_json,"
+	" command, started, line) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+static const char SQL_TOOL_RESULT[] =
+	"UPDATE tool_calls SET result_text = ?3, is_error = ?4, ended = ?5"
+	" WHERE id = (SELECT id FROM tool_calls WHERE incident = ?1 AND call_id = ?2"
+	" ORDER BY id DESC LIMIT 1)";
+static const char SQL_OP_INSERT[] =
+	"INSERT INTO ops(incident, source, seq, ts, pid, ppid, op, syscall, path, path2,"
+	" host, port, bytes, ok, errno, err_name, detail, derived, tool_call, line, raw)"
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,"
+	" ?17, ?18, ?19, ?20, ?21)";
+static const char SQL_MESSAGE_LIST[] =
+	"SELECT m.id, m.seq, s.path, m.ts, m.role, m.agent, m.text, m.line"
+	" FROM messages m JOIN sources s ON s.id = m.source"
+	" WHERE m.incident = ?1 ORDER BY m.seq";
+static const char SQL_TOOL_CALL_LIST[] =
+	"SELECT t.id, s.path, t.message, t.call_id, t.name, t.args_json, t.command,"
+	" t.started, t.line, t.result_text, t.is_error, t.ended"
+	" FROM tool_calls t JOIN sources s ON s.id = t.source"
+	" WHERE t.incident = ?1 ORDER BY t.id";
+static const char SQL_OP_LIST[] =
+	"SELECT o.id, o.seq, s.path, s.clock, " STORE_ALIGNED_TS ", o.ts, o.pid, o.ppid,"
+	" o.op, o.syscall, o.path, o.path2, o.host, o.port, o.bytes, o.ok, o.errno,"
+	" o.err_name, o.detail, o.derived, o.tool_call, o.line, o.raw"
+	" FROM ops o JOIN sources s ON s.id = o.source JOIN incidents i ON i.id = o.incident"
+	" WHERE o.incident = ?1 ORDER BY 5, o.source, o.line, o.id";
+static const char SQL_OP_SET_TOOL_CALL[] =
+	"UPDATE ops SET tool_call = ?2 WHERE id = ?1";
+
+static int
+load_next_seq(struct store *st, int64_t incident, struct alibi_error *err)
+{
+	if (st->seq_incident == incident)
+		return 0;
+	const char *sqls[2] = { SQL_MESSAGE_MAX_SEQ, SQL_OP_MAX_SEQ };
+	int64_t *next[2] = { &st->next_message_seq, &st->next_op_seq };
+	for (int i = 0; i < 2; i++) {
+		sqlite3_stmt *s = store_stmt(st, sqls[i], err);
+		if (!s)
+			return err->code;
+		sqlite3_bind_int64(s, 1, incident);
+		if (sqlite3_step(s) != SQLITE_ROW) {
+			sqlite3_reset(s);
+			return store_db_error(st, err, "reading sequence numbers");
+		}
+		*next[i] = sqlite3_column_int64(s, 0) + 1;
+		sqlite3_reset(s);
+	}
+	st->seq_incident = incident;
+	return 0;
+}
+
+int
+store_add_message(struct store *st, int64_t incident, int64_t source,
+                  const struct alibi_message *m, int64_t *id,
+                  struct alibi_error *err)
+{
+	if (load_next_seq(st, incident, err))
+		return err->code;
+	sqlite3_stmt *s = store_stmt(st, SQL_MESSAGE_INSERT, err);
+	if (!s)
+		return err->code;
+	sqlite3_bind_int64(s, 1, incident);
+	sqlite3_bind_int64(s, 2, source);
+	sqlite3_bind_int64(s, 3, st->next_message_seq);
+	store_bind_ts(s, 4, m->ts);
+	store_bind_text(s, 5, m->role ? m->role : "unknown");
+	store_bind_text(s, 6, m->agent);
+	store_bind_text(s, 7, m->text ? m->text : "");
+	sqlite3_bind_int64(s, 8, m->line);
+	if (store_exec_stmt(st, s, err, "adding a message"))
+		return err->code;
+	st->next_message_seq++;
+	if (id)
+		*id = sqlite3_last_insert_rowid(st->db);
+	return 0;
+}
+
+int
+store_add_tool_call(struct store *st, int64_t incident, int64_t source,
+                    const struct alibi_tool_call *tc, int64_t *id,
+                    struct alibi_error *err)
+{
+	sqlite3_stmt *s = store_stmt(st, SQL_TOOL_CALL_INSERT, err);
+	if (!s)
+		return err->code;
+	sqlite3_bind_int64(s, 1, incident);
+	sqlite3_bind_int64(s, 2, source);
+	if (tc->message > 0)
+		sqlite3_bind_int64(s, 3, tc->message);
+	store_bind_text(s, 4, tc->call_id);
+	store_bind_text(s, 5, tc->name);
+	store_bind_text(s, 6, tc->args_json);
+	store_bind_text(s, 7, tc->command);
+	store_bind_ts(s, 8, tc->ts);
+	sqlite3_bind_int64(s, 9, tc->line);
+	if (store_exec_stmt(st, s, err, "adding a tool call"))
+		return err->code;
+	if (id)
+		*id = sqlite3_last_insert_rowid(st->db);
+	return 0;
+}
+
+int
+store_set_tool_result(struct store *st, int64_t incident,
+                      const struct alibi_tool_result *r, int *found,
+                      struct alibi_error *err)
+{
+	sqlite3_stmt *s = store_stmt(st, SQL_TOOL_RESULT, err);
+	if (!s)
+		return err->code;
+	sqlite3_bind_int64(s, 1, incident);
+	store_bind_text(s, 2, r->call_id);
+	store_bind_text(s, 3, r->text);
+	sqlite3_bind_int(s, 4, r->is_error != 0);
+	store_bind_ts(s, 5, r->ts);
+	if (store_exec_stmt(st, s, err, "attaching a tool result"))
+		return err->code;
+	if (found)
+		*found = sqlite3_changes(st->db) > 0;
+	return 0;
+}
+
+int
+store_add_op(struct store *st, int64_t incident, int64_t source,
+             const struct alibi_op *op, int64_t *id, struct alibi_error *err)
+{
+	if (load_next_seq(st, incident, err))
+		return err->code;
+	sqlite3_stmt *s = store_stmt(st, SQL_OP_INSERT, err);
+	if (!s)
+		return err->code;
+	sqlite3_bind_int64(s, 1, incident);
+	sqlite3_bind_int64(s, 2, source);
+	sqlite3_bind_int64(s, 3, st->next_op_seq);
+	store_bind_ts(s, 4, op->ts);
+	if (op->pid)
+		sqlite3_bind_int(s, 5, op->pid);
+	if (op->ppid)
+		sqlite3_bind_int(s, 6, op->ppid);
+	sqlite3_bind_text(s, 7, alibi_op_name(op->kind), -1, SQLITE_STATIC);
+	store_bind_text(s, 8, op->syscall);
+	store_bind_text(s, 9, op->path);
+	store_bind_text(s, 10, op->path2);
+	store_bind_text(s, 11, op->host);
+	if (op->port >= 0)
+		sqlite3_bind_int(s, 12, op->port);
+	if (op->bytes >= 0)
+		sqlite3_bind_int64(s, 13, op->bytes);
+	sqlite3_bind_int(s, 14, op->ok != 0);
+	if (op->err_no)
+		sqlite3_bind_int(s, 15, op->err_no);
+	store_bind_text(s, 16, op->err_name);
+	store_bind_text(s, 17, op->detail);
+	sqlite3_bind_int(s, 18, op->derived != 0);
+	if (op->tool_call > 0)
+		sqlite3_bind_int64(s, 19, op->tool_call);
+	sqlite3_bind_int64(s, 20, op->line);
+	store_bind_text(s, 21, op->raw);
+	if (store_exec_stmt(st, s, err, "adding an operation"))
+		return err->code;
+	st->next_op_seq++;
+	if (id)
+		*id = sqlite3_last_insert_rowid(st->db);
+	return 0;
+}
+
+static int64_t
+col_ts(sqlite3_stmt *s, int col)
+{
+	if (sqlite3_column_type(s, col) == SQLITE_NULL)
+		return ALIBI_TS_NONE;
+	return sqlite3_column_int64(s, col);
+}
+
+int
+store_each_message(struct store *st, int64_t incident,
+                   int (*fn)(void *ctx, const struct store_message_row *r),
+                   void *ctx, struct alibi_error *err)
+{
+	sqlite3_stmt *s = store_stmt(st, SQL_MESSAGE_LIST, err);
+	if (!s)
+		return err->code;
+	sqlite3_bind_int64(s, 1, incident);
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct store_message_row r = {
+			.id = sqlite3_column_int64(s, 0),
+			.seq = sqlite3_column_int64(s, 1),
+			.source_path = store_col_text(s, 2),
+			.m = {
+				.ts = col_ts(s, 3),
+				.role = store_col_text(s, 4),
+				.agent = store_col_text(s, 5),
+				.text = store_col_text(s, 6),
+				.line = sqlite3_column_int64(s, 7),
+			},
+		};
+		if (fn(ctx, &r))
+			break;
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_db_error(st, err, "reading messages");
+	return 0;
+}
+
+int
+store_each_tool_call(struct store *st, int64_t incident,
+                     int (*fn)(void *ctx, const struct store_tool_call_row *r),
+                     void *ctx, struct alibi_error *err)
+{
+	sqlite3_stmt *s = store_stmt(st, SQL_TOOL_CALL_LIST, err);
+	if (!s)
+		return err->code;
+	sqlite3_bind_int64(s, 1, incident);
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct store_tool_call_row r = {
+			.id = sqlite3_column_int64(s, 0),
+			.source_path = store_col_text(s, 1),
+			.tc = {
+				.message = sqlite3_column_int64(s, 2),
+				.call_id = store_col_text(s, 3),
+				.name = store_col_text(s, 4),
+				.args_json = store_col_text(s, 5),
+				.command = store_col_text(s, 6),
+				.ts = col_ts(s, 7),
+				.line = sqlite3_column_int64(s, 8),
+			},
+			.result_text = store_col_text(s, 9),
+			.is_error = sqlite3_column_int(s, 10),
+			.ended = col_ts(s, 11),
+		};
+		if (fn(ctx, &r))
+			break;
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_db_error(st, err, "reading tool calls");
+	return 0;
+}
+
+/* Fills an op from a row of SQL_OP_LIST, starting at column first (o.ts). */
+static void
+read_op(sqlite3_stmt *s, int first, struct alibi_op *op)
+{
+	int c = first;
+	op->ts = col_ts(s, c++);
+	op->pid = sqlite3_column_int(s, c++);
+	op->ppid = sqlite3_column_int(s, c++);
+	int kind = alibi_op_from_name(store_col_text(s, c++));
+	op->kind = kind < 0 ? ALIBI_OP_exec : (enum alibi_op_kind)kind;
+	op->syscall = store_col_text(s, c++);
+	op->path = store_col_text(s, c++);
+	op->path2 = store_col_text(s, c++);
+	op->host = store_col_text(s, c++);
+	op->port = sqlite3_column_type(s, c) == SQLITE_NULL ? -1 : sqlite3_column_int(s, c);
+	c++;
+	op->bytes = sqlite3_column_type(s, c) == SQLITE_NULL ? -1 : sqlite3_column_int64(s, c);
+	c++;
+	op->ok = sqlite3_column_int(s, c++);
+	op->err_no = sqlite3_column_int(s, c++);
+	op->err_name = store_col_text(s, c++);
+	op->detail = store_col_text(s, c++);
+	op->derived = sqlite3_column_int(s, c++);
+	op->tool_call = sqlite3_column_int64(s, c++);
+	op->line = sqlite3_column_int64(s, c++);
+	op->raw = store_col_text(s, c++);
+}
+
+int
+store_each_op(struct store *st, int64_t incident,
+              int (*fn)(void *ctx, const struct store_op_row *r),
+              void *ctx, struct alibi_error *err)
+{
+	sqlite3_stmt *s = store_stmt(st, SQL_OP_LIST, err);
+	if (!s)
+		return err->code;
+	sqlite3_bind_int64(s, 1, incident);
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct store_op_row r = {
+			.id = sqlite3_column_int64(s, 0),
+			.seq = sqlite3_column_int64(s, 1),
+			.source_path = store_col_text(s, 2),
+			.clock = store_clock_from_name(store_col_text(s, 3)),
+			.aligned_ts = col_ts(s, 4),
+		};
+		read_op(s, 5, &r.op);
+		if (fn(ctx, &r))
+			break;
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_db_error(st, err, "reading operations");
+	return 0;
+}
+
+int
+store_set_op_tool_call(struct store *st, int64_t op, int64_t tool_call,
+                       struct alibi_error *err)
+{
+	sqlite3_stmt *s = store_stmt(st, SQL_OP_SET_TOOL_CALL, err);
+	if (!s)
+		return err->code;
+	sqlite3_bind_int64(s, 1, op);
+	if (tool_call > 0)
+		sqlite3_bind_int64(s, 2, tool_call);
+	return store_exec_stmt(st, s, err, "attributing an operation");
+}
