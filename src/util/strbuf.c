@@ -5,6 +5,7 @@
 
 #include "alibi/alloc.h"
 #include "alibi/strbuf.h"
+#include "alibi/termtext.h"
 
 void
 sb_init(struct strbuf *sb)
@@ -115,22 +116,37 @@ void
 sb_add_json_string(struct strbuf *sb, const char *s)
 {
 	static const char hex[] = "0123456789abcdef";
+	const char *p = s ? s : "";
+	size_t left = strlen(p);
 	sb_addc(sb, '"');
-	for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
-		switch (*p) {
+	while (left > 0) {
+		unsigned char c = (unsigned char)*p;
+		size_t n = 1;
+		switch (c) {
 		case '"':  sb_adds(sb, "\\\""); break;
 		case '\\': sb_adds(sb, "\\\\"); break;
 		case '\n': sb_adds(sb, "\\n"); break;
 		case '\r': sb_adds(sb, "\\r"); break;
 		case '\t': sb_adds(sb, "\\t"); break;
 		default:
-			if (*p < 0x20 || *p == 0x7f) {
-				char esc[7] = { '\\', 'u', '0', '0', hex[*p >> 4], hex[*p & 15], 0 };
+			if (c < 0x20 || c == 0x7f) {
+				char esc[7] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15], 0 };
 				sb_adds(sb, esc);
+			} else if (c < 0x80) {
+				sb_addc(sb, (char)c);
 			} else {
-				sb_addc(sb, (char)*p);
+				/* JSON must be valid UTF-8: a byte that does not
+				 * start a valid sequence becomes U+FFFD. */
+				unsigned cp;
+				n = utf8_decode(p, left, &cp);
+				if (cp == 0xFFFD && n == 1)
+					sb_adds(sb, "\\ufffd");
+				else
+					sb_add(sb, p, n);
 			}
 		}
+		p += n;
+		left -= n;
 	}
 	sb_addc(sb, '"');
 }
