@@ -60,4 +60,9 @@ int shell_derive_ops(const char *script, const char *cwd,
 int shell_command_from_tool_call(const char *name, const char *args_json,
                                  struct strbuf *out);
 
+/* Follows the script's cd, pushd and popd from cwd ("" while unknown) to
+ * where the shell stands after it: a shell tool keeps its directory from
+ * one call to the next. */
+void shell_follow_cwd(const char *script, struct strbuf *cwd);
+
 #endif

@@ -1,0 +1,244 @@
+/* openai.c — OpenAI chat messages: {role, content, tool_calls}, tool
+ * results as role "tool" messages, the older function_call / role
+ * "function" pair, in a JSON array, JSON lines or {"messages": [...]}. */
+#include <stdio.h>
+#include <string.h>
+
+#include "alibi/ingest.h"
+#include "alibi/jsonrec.h"
+
+struct openai {
+	struct jsonrec_transcript t;
+	struct strbuf text;
+	struct strbuf args;
+	/* function_call has no id: one is made up so the result that
+	 * follows (role "function") attaches to it */
+	struct strbuf function_id;
+	struct strbuf function_name;
+};
+
+/* ---- detection ------------------------------------------------------------- */
+
+int
+openai_detect(const char *head, size_t len)
+{
+	struct jsonrec_survey s;
+	jsonrec_survey(head, len, &s);
+	if (s.records == 0)
+		return !s.cut_role ? 0 : s.anthropic_marks > s.openai_marks ? 20 :
+		       s.openai_marks ? 60 : 40;
+	/* most records must be messages; session logs nest them */
+	if (s.with_role * 2 <= s.records || s.nested_message * 2 >= s.records)
+		return 0;
+	if (s.openai_marks > s.anthropic_marks)
+		return 95;
+	if (s.anthropic_marks > s.openai_marks)
+		return 15;
+	if (s.text_blocks > s.string_content)
+		return 45;
+	return 50;
+}
+
+/* ---- content ----------------------------------------------------------------- */
+
+/* A content part: {"type": "text", "text": ...}, an image, a refusal... */
+static void
+add_part(struct strbuf *text, const cJSON *part)
+{
+	if (cJSON_IsString(part)) {
+		jsonrec_add_text(text, part->valuestring);
+		return;
+	}
+	const char *type = jsonrec_string(part, "type");
+	const char *s = jsonrec_string(part, "text");
+	if (!s)
+		s = jsonrec_string(part, "refusal");
+	if (s) {
+		jsonrec_add_text(text, s);
+	} else if (type && (strstr(type, "image") || strstr(type, "audio") || strstr(type, "file"))) {
+		char mark[40];
+		snprintf(mark, sizeof mark, "[%s]", strstr(type, "image") ? "image" :
+		         strstr(type, "audio") ? "audio" : "file");
+		jsonrec_add_text(text, mark);
+	} else if (type) {
+		char mark[80];
+		snprintf(mark, sizeof mark, "[%.60s]", type);
+		jsonrec_add_text(text, mark);
+	}
+}
+
+/* The message's visible text; 0 when content has a shape no message has. */
+static int
+message_text(const cJSON *rec, struct strbuf *text)
+{
+	const cJSON *content = cJSON_GetObjectItemCaseSensitive(rec, "content");
+	const char *reasoning = jsonrec_string(rec, "reasoning_content");
+	if (!reasoning)
+		reasoning = jsonrec_string(rec, "reasoning");
+	if (reasoning && *reasoning) {
+		sb_adds(text, "[thinking] ");
+		sb_adds(text, reasoning);
+	}
+	if (cJSON_IsString(content)) {
+		jsonrec_add_text(text, content->valuestring);
+	} else if (cJSON_IsArray(content)) {
+		const cJSON *part;
+		cJSON_ArrayForEach(part, content)
+			add_part(text, part);
+	} else if (cJSON_IsObject(content)) {
+		add_part(text, content);
+	} else if (content && !cJSON_IsNull(content)) {
+		return 0;
+	}
+	jsonrec_add_text(text, jsonrec_string(rec, "refusal"));
+	return 1;
+}
+
+/* ---- tool calls -------------------------------------------------------------- */
+
+/* arguments is a JSON text inside a string: compact it when it parses,
+ * else keep the text as a JSON string so the field stays valid JSON. */
+static void
+arguments_json(const cJSON *arguments, struct strbuf *out)
+{
+	if (cJSON_IsString(arguments)) {
+		cJSON *parsed = cJSON_Parse(arguments->valuestring);
+		if (parsed)
+			jsonrec_print(parsed, out);
+		else
+			sb_add_json_string(out, arguments->valuestring);
+		cJSON_Delete(parsed);
+	} else if (arguments && !cJSON_IsNull(arguments)) {
+		jsonrec_print(arguments, out);
+	} else {
+		sb_adds(out, "{}");
+	}
+}
+
+static void
+emit_call(struct openai *o, int64_t message, const char *call_id, const char *name,
+          const cJSON *arguments, int64_t ts, int64_t line)
+{
+	sb_reset(&o->args);
+	arguments_json(arguments, &o->args);
+	struct alibi_tool_call tc = {
+		message, call_id, name, sb_str(&o->args), NULL, ts, line
+	};
+	jsonrec_emit_tool_call(&o->t, &tc);
+}
+
+static void
+emit_tool_calls(struct openai *o, const cJSON *rec, int64_t message, int64_t ts, int64_t line)
+{
+	const cJSON *calls = cJSON_GetObjectItemCaseSensitive(rec, "tool_calls");
+	const cJSON *call, *list = cJSON_IsArray(calls) ? calls : NULL;
+	int k = 0;
+	cJSON_ArrayForEach(call, list) {
+		const cJSON *fn = cJSON_GetObjectItemCaseSensitive(call, "function");
+		const cJSON *custom = cJSON_GetObjectItemCaseSensitive(call, "custom");
+		const char *name = jsonrec_string(fn, "name");
+		const cJSON *args = cJSON_GetObjectItemCaseSensitive(fn, "arguments");
+		if (!name && custom) {   /* free-form tools: {"custom": {name, input}} */
+			name = jsonrec_string(custom, "name");
+			args = cJSON_GetObjectItemCaseSensitive(custom, "input");
+		}
+		if (!cJSON_IsObject(call) || !name) {
+			char problem[80];
+			snprintf(problem, sizeof problem, "tool_calls[%d] has no function name; call skipped", k);
+			o->t.sink->bad_record(o->t.sink->ctx, line, problem);
+		} else {
+			emit_call(o, message, jsonrec_string(call, "id"), name, args, ts, line);
+		}
+		k++;
+	}
+	const cJSON *fc = cJSON_GetObjectItemCaseSensitive(rec, "function_call");
+	const char *name = jsonrec_string(fc, "name");
+	if (name) {
+		sb_reset(&o->function_id);
+		sb_addf(&o->function_id, "function_call@%lld", (long long)line);
+		sb_reset(&o->function_name);
+		sb_adds(&o->function_name, name);
+		emit_call(o, message, sb_str(&o->function_id), name,
+		          cJSON_GetObjectItemCaseSensitive(fc, "arguments"), ts, line);
+	}
+}
+
+static void
+emit_tool_result(struct openai *o, const cJSON *rec, const char *role, const char *text,
+                 int64_t ts, int64_t line)
+{
+	const char *call_id = jsonrec_string(rec, "tool_call_id");
+	if (!call_id && strcmp(role, "function") == 0 && o->function_id.len) {
+		const char *name = jsonrec_string(rec, "name");
+		if (!name || strcmp(name, sb_str(&o->function_name)) == 0)
+			call_id = sb_str(&o->function_id);
+	}
+	const cJSON *is_error = cJSON_GetObjectItemCaseSensitive(rec, "is_error");
+	struct alibi_tool_result r = { call_id, text, cJSON_IsTrue(is_error), ts, line };
+	o->t.sink->tool_result(o->t.sink->ctx, &r);
+}
+
+/* ---- records ------------------------------------------------------------------- */
+
+static const char *
+normal_role(const char *role)
+{
+	if (strcmp(role, "developer") == 0)
+		return "system";
+	if (strcmp(role, "function") == 0)
+		return "tool";
+	return role;
+}
+
+static int
+on_record(void *ctx, const cJSON *rec, int64_t line)
+{
+	struct openai *o = ctx;
+	struct ingest_sink *sink = o->t.sink;
+	const char *role = jsonrec_string(rec, "role");
+	if (!role || !*role) {
+		sink->bad_record(sink->ctx, line, "message has no \"role\"");
+		return 0;
+	}
+	sb_reset(&o->text);
+	if (!message_text(rec, &o->text)) {
+		sink->bad_record(sink->ctx, line, "\"content\" is neither text nor a list of parts");
+		return 0;
+	}
+	int64_t ts = jsonrec_timestamp(&o->t, rec);
+	const char *agent = jsonrec_string(rec, "model");
+	if (strcmp(normal_role(role), "tool") != 0 && jsonrec_string(rec, "name"))
+		agent = jsonrec_string(rec, "name");   /* a tool message's name is the tool's */
+	struct alibi_message m = { ts, normal_role(role), agent, sb_str(&o->text), line };
+	int64_t id = sink->message(sink->ctx, &m);
+	if (strcmp(m.role, "tool") == 0)
+		emit_tool_result(o, rec, role, sb_str(&o->text), ts, line);
+	else
+		emit_tool_calls(o, rec, id, ts, line);
+	if (sink->record)
+		sink->record(sink->ctx);
+	return 0;
+}
+
+static void
+on_bad(void *ctx, int64_t line, const char *problem)
+{
+	struct openai *o = ctx;
+	o->t.sink->bad_record(o->t.sink->ctx, line, problem);
+}
+
+int
+openai_parse(const struct ingest_input *in, struct ingest_sink *sink, struct alibi_error *err)
+{
+	struct openai o;
+	memset(&o, 0, sizeof o);
+	jsonrec_transcript_init(&o.t, sink);
+	struct jsonrec_handler h = { &o, on_record, on_bad };
+	int rc = jsonrec_read(in, &h, err);
+	jsonrec_transcript_finish(&o.t);
+	sb_free(&o.text);
+	sb_free(&o.args);
+	sb_free(&o.function_id);
+	sb_free(&o.function_name);
+	return rc;
+}
