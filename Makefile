@@ -38,7 +38,7 @@ $(BUILD)/libalibi.a: $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(BUILD)/obj/%.o: %.c $(wildcard include/alibi/*.h) | $(GEN_SRC)
+$(BUILD)/obj/%.o: %.c $(wildcard include/alibi/*.h src/*/*.h) | $(GEN_SRC)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
@@ -47,18 +47,20 @@ $(BUILD)/obj/gen/%.o: $(BUILD)/gen/%.c
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 # The default rules file is data; it is compiled into the binary as a string.
+# Written as a byte array: a string literal this long is beyond what ISO C
+# promises compilers support (-Woverlength-strings).
 $(GEN_SRC): src/analyze/default.rules
 	@mkdir -p $(dir $@)
 	@{ echo '/* generated from $< by make; do not edit */'; \
-	   echo 'const char alibi_default_rules[] ='; \
-	   sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $<; \
-	   echo ';'; } > $@
+	   echo 'const char alibi_default_rules[] = {'; \
+	   od -An -v -tx1 $< | sed -e 's/ *\([0-9a-f][0-9a-f]\)/(char)0x\1,/g'; \
+	   echo '0x00 };'; } > $@
 
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/unit.h $(BUILD)/libalibi.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(BUILD)/libalibi.a $(LDLIBS_ALL)
 
-$(BUILD)/asan/%.o: %.c $(wildcard include/alibi/*.h) | $(GEN_SRC)
+$(BUILD)/asan/%.o: %.c $(wildcard include/alibi/*.h src/*/*.h) | $(GEN_SRC)
 	@mkdir -p $(dir $@)
 	$(CC) $(CSTD) $(ASAN_FLAGS) $(WARN) -Iinclude -I$(BUILD)/gen $(PKG_CFLAGS) -DALIBI_PREFIX='"$(PREFIX)"' -c -o $@ $<
 
