@@ -7,6 +7,7 @@
  * claims start and end. */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "alibi/cli.h"
@@ -85,6 +86,29 @@ add_finding_json(struct findings_ctx *fc, const struct store_finding_row *r)
 	sb_adds(o, r->evidence_count ? "\n   ]}" : "]}");
 }
 
+/* Evidence such as a whole instruction message is shown by its first line,
+ * cut to a readable length; --json and `alibi show` have the full text. */
+#define EVIDENCE_TEXT_BYTES 160
+
+static void
+print_first_line(const char *text)
+{
+	const char *s = text ? text : "";
+	size_t n = strcspn(s, "\n");
+	int cut = s[n] != '\0';
+	if (n > EVIDENCE_TEXT_BYTES) {
+		n = EVIDENCE_TEXT_BYTES;
+		while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+			n--;  /* do not split a UTF-8 character */
+		cut = 1;
+	}
+	char *line = strndup(s, n);
+	cli_print_safe(line);
+	free(line);
+	if (cut)
+		fputs(" …", stdout);
+}
+
 static void
 print_finding_text(const struct store_finding_row *r)
 {
@@ -111,7 +135,7 @@ print_finding_text(const struct store_finding_row *r)
 		printf(":%lld  ", (long long)e->line);
 		if (e->type == STORE_EV_CLAIM)
 			putchar('"');
-		cli_print_safe(e->text);
+		print_first_line(e->text);
 		if (e->type == STORE_EV_CLAIM)
 			putchar('"');
 		putchar('\n');
