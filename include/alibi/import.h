@@ -17,7 +17,8 @@ enum import_file_status {
 	IMPORT_OK,           /* imported, no bad records */
 	IMPORT_PARTIAL,      /* imported, some records skipped */
 	IMPORT_DUPLICATE,    /* same sha256 already in this incident */
-	IMPORT_UNRECOGNISED, /* no format claims it */
+	IMPORT_UNRECOGNISED, /* no format claims a file named explicitly */
+	IMPORT_SKIPPED,      /* a file in a directory that no format claims */
 	IMPORT_FAILED        /* could not be read at all */
 };
 

@@ -7,6 +7,7 @@
 
 #include "alibi/analyze.h"
 #include "alibi/cli.h"
+#include "alibi/path.h"
 #include "alibi/strbuf.h"
 #include "alibi/termtext.h"
 
@@ -78,8 +79,17 @@ int
 cli_resolve_incident(struct store *st, const char *name, int64_t *id,
                      struct alibi_error *err)
 {
-	if (name)
-		return store_incident_find(st, name, id, err);
+	if (name) {
+		/* "Other Run" finds the incident imported as --incident "Other Run",
+		 * whose slug is other-run. */
+		if (store_incident_find(st, name, id, err) == 0)
+			return 0;
+		struct strbuf slug = STRBUF_INIT;
+		path_slugify(&slug, name);
+		int rc = store_incident_find(st, sb_str(&slug), id, NULL);
+		sb_free(&slug);
+		return rc ? err->code : 0;
+	}
 	struct only_one o = { 0, 0 };
 	if (store_each_incident(st, 0, count_incident, &o, err))
 		return err->code;

@@ -51,6 +51,7 @@ print_file_done(void *ctx, const char *path, const char *incident,
 		fputs(": already imported, skipped", stdout);
 		break;
 	case IMPORT_UNRECOGNISED:
+	case IMPORT_SKIPPED:
 		fputs(": not imported: ", stdout);
 		cli_print_safe(why);
 		break;
@@ -60,8 +61,7 @@ print_file_done(void *ctx, const char *path, const char *incident,
 		break;
 	}
 	putchar('\n');
-	if (status == IMPORT_FAILED || (status == IMPORT_UNRECOGNISED && why &&
-	                                strncmp(why, "no format", 9) == 0))
+	if (status == IMPORT_FAILED || status == IMPORT_UNRECOGNISED)
 		cli_error("%s: %s", path, why);
 }
 

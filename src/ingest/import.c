@@ -174,10 +174,19 @@ parse_into_source(struct store *st, int64_t incident, const char *path, FILE *fp
 	return store_source_finish(st, f.source, f.records, f.errors, f.clock, err);
 }
 
+/* The incident a group of files goes into.  It is created inside the
+ * transaction of its first imported file, so a group of which no file
+ * could be read leaves no empty incident behind. */
+struct import_target {
+	const char *slug;
+	const char *title;
+	int64_t id;         /* 0 until it exists */
+};
+
 static int
-import_file(struct store *st, int64_t incident, const char *path, int explicit,
-            const struct import_options *opt, const struct import_report *report,
-            struct file_outcome *out)
+import_file(struct store *st, struct import_target *target, const char *path,
+            int explicit, const struct import_options *opt,
+            const struct import_report *report, struct file_outcome *out)
 {
 	struct alibi_error err = { 0 };
 	char sha[65];
@@ -189,7 +198,7 @@ import_file(struct store *st, int64_t incident, const char *path, int explicit,
 		return 0;
 	}
 	int64_t existing = 0;
-	if (store_source_find(st, incident, sha, &existing, &err)) {
+	if (target->id && store_source_find(st, target->id, sha, &existing, &err)) {
 		snprintf(out->why, sizeof out->why, "%s", err.msg);
 		return 0;
 	}
@@ -208,7 +217,7 @@ import_file(struct store *st, int64_t incident, const char *path, int explicit,
 	const struct ingest_format *fmt = opt && opt->format
 		? ingest_format_by_name(opt->format) : ingest_detect(head, head_len);
 	if (!fmt) {
-		out->status = IMPORT_UNRECOGNISED;
+		out->status = explicit ? IMPORT_UNRECOGNISED : IMPORT_SKIPPED;
 		snprintf(out->why, sizeof out->why, "%s",
 		         size == 0 ? "empty file"
 		         : explicit ? "no format recognises this file (see 'alibi formats'; --format NAME forces one)"
@@ -218,11 +227,15 @@ import_file(struct store *st, int64_t incident, const char *path, int explicit,
 		return 0;
 	}
 	out->format = fmt->name;
+	int64_t incident = target->id;
 	if (store_begin(st, &err) == 0 &&
+	    (incident || store_incident_ensure(st, target->slug, target->title,
+	                                       &incident, NULL, &err) == 0) &&
 	    parse_into_source(st, incident, path, fp, head, head_len, size, fmt, sha,
 	                      report, out, &err) == 0 &&
 	    store_commit(st, &err) == 0) {
 		out->status = out->errors ? IMPORT_PARTIAL : IMPORT_OK;
+		target->id = incident;
 	} else {
 		store_rollback(st);
 		out->records = 0;
@@ -335,34 +348,31 @@ count_outcome(struct import_result *res, const struct file_outcome *o)
 	case IMPORT_DUPLICATE: res->files_duplicate++; break;
 	case IMPORT_UNRECOGNISED: res->files_unrecognised++; break;
 	case IMPORT_FAILED: res->files_failed++; break;
+	case IMPORT_SKIPPED: res->files_not_imported++; break;
 	}
 	res->bad_records += o->errors;
 }
 
-static int
+static void
 import_group(struct store *st, const char *slug, const char *title,
              char *const *files, size_t count, int explicit,
              const struct import_options *opt, const struct import_report *report,
-             struct import_result *res, struct alibi_error *err)
+             struct import_result *res)
 {
-	int64_t incident = 0;
-	if (store_incident_ensure(st, slug, title, &incident, NULL, err))
-		return err->code;
-	remember_incident(res, incident);
+	struct import_target target = { slug, title, 0 };
+	if (store_incident_find(st, slug, &target.id, NULL) != 0)
+		target.id = 0;
 	for (size_t i = 0; i < count; i++) {
 		struct file_outcome o;
-		import_file(st, incident, files[i], explicit, opt, report, &o);
-		/* Files in a directory that no format reads (a README, the
-		 * expected findings) are listed, not counted as failures. */
-		if (!explicit && o.status == IMPORT_UNRECOGNISED)
-			res->files_not_imported++;
-		else
-			count_outcome(res, &o);
+		import_file(st, &target, files[i], explicit, opt, report, &o);
+		count_outcome(res, &o);
+		if (target.id && (o.status == IMPORT_OK || o.status == IMPORT_PARTIAL ||
+		                  o.status == IMPORT_DUPLICATE))
+			remember_incident(res, target.id);
 		if (report && report->file_done)
 			report->file_done(report->ctx, files[i], slug, o.format, o.status,
 			                  o.records, o.errors, o.why[0] ? o.why : NULL);
 	}
-	return 0;
 }
 
 static int
@@ -376,17 +386,17 @@ import_directory(struct store *st, const char *dir, const struct import_options 
 		return err->code;
 	struct strbuf slug = STRBUF_INIT;
 	if (opt && opt->incident)
-		sb_adds(&slug, opt->incident);
+		path_slugify(&slug, opt->incident);
 	else
 		slug_for_path(&slug, dir, 1);
-	char *title = title_from_readme(dir);
-	int rc = import_group(st, sb_str(&slug), title, files, count, 0, opt, report, res, err);
+	char *title = opt && opt->incident ? xstrdup(opt->incident) : title_from_readme(dir);
+	import_group(st, sb_str(&slug), title, files, count, 0, opt, report, res);
 	free(title);
 	sb_free(&slug);
 	for (size_t i = 0; i < count; i++)
 		free(files[i]);
 	free(files);
-	return rc;
+	return 0;
 }
 
 int
@@ -411,11 +421,11 @@ import_paths(struct store *st, const char *const *paths, size_t count,
 	if (rc == 0 && nfiles) {
 		struct strbuf slug = STRBUF_INIT;
 		if (opt && opt->incident)
-			sb_adds(&slug, opt->incident);
+			path_slugify(&slug, opt->incident);
 		else
 			slug_for_path(&slug, files[0], 0);
-		rc = import_group(st, sb_str(&slug), NULL, files, nfiles, 1, opt, report,
-		                  result, err);
+		import_group(st, sb_str(&slug), opt ? opt->incident : NULL, files,
+		             nfiles, 1, opt, report, result);
 		sb_free(&slug);
 	}
 	free(files);

@@ -213,6 +213,26 @@ keep_errname(struct strace_call *c)
 	c->err_buf[n] = '\0';
 }
 
+/* What follows a result ("ENOENT (No such file or directory)", "(flags
+ * O_RDWR)", "<0.000012>") must close what it opens: a line cut inside it
+ * is a truncated record, not a call with a shorter description. */
+static int
+result_tail_is_closed(const char *s, size_t n, size_t i)
+{
+	int parens = 0, angles = 0;
+	for (; i < n; i++) {
+		if (s[i] == '(')
+			parens++;
+		else if (s[i] == ')')
+			parens--;
+		else if (s[i] == '<')
+			angles++;
+		else if (s[i] == '>')
+			angles--;
+	}
+	return parens == 0 && angles == 0;
+}
+
 /* "= 3</x>", "= -1 ENOENT (...)", "= ?", "= 0x1f (flags O_RDWR)". */
 static int
 lex_result(const char *s, size_t n, size_t i, struct strace_call *c, const char **problem)
@@ -237,6 +257,10 @@ lex_result(const char *s, size_t n, size_t i, struct strace_call *c, const char 
 			i++;
 		lex_errname(s, n, i, &c->err_name);
 		keep_errname(c);
+		if (!result_tail_is_closed(s, n, i)) {
+			*problem = "unterminated result";
+			return -1;
+		}
 		return 0;
 	}
 	if (strace_parse_int((struct span){ s + i, n - i }, &c->ret)) {
@@ -259,6 +283,10 @@ lex_result(const char *s, size_t n, size_t i, struct strace_call *c, const char 
 		i++;
 	lex_errname(s, n, i, &c->err_name);
 	keep_errname(c);
+	if (!result_tail_is_closed(s, n, i)) {
+		*problem = "unterminated result";
+		return -1;
+	}
 	return 0;
 }
 
