@@ -20,13 +20,17 @@ struct linereader {
 	size_t len;          /* length of the line last returned */
 	int truncated;       /* the last line was longer than limit */
 	int missing_newline; /* the last line ended at EOF without "\n" */
+	char *block;         /* bytes read ahead from fp, searched with memchr */
+	size_t block_len, block_pos;
 };
 
 #define LINEREADER_DEFAULT_LIMIT (1u << 20)
 
 void linereader_init(struct linereader *lr, FILE *fp, size_t limit);
 /* Returns the next line (NUL-terminated, may contain NUL bytes: use len),
- * or NULL at end of file or on a read error (ferror(fp) tells which). */
+ * or NULL at end of file or on a read error (ferror(fp) tells which).
+ * The reader reads ahead of the line it returns: once lines are read
+ * through it, the file's position is the reader's. */
 const char *linereader_next(struct linereader *lr);
 void linereader_free(struct linereader *lr);
 
