@@ -38,12 +38,18 @@ struct cli {
 	X(show,      "print an incident's Said | Did report") \
 	X(sql,       "run a read-only SQL query on the workspace") \
 	X(analyze,   "re-run analysis on an incident") \
+	X(annotate,  "set a verdict, note or tags on a finding or incident") \
+	X(case,      "the shared case repository (init|commit|status|log|list|open|pull|push)") \
 	X(formats,   "list the formats alibi reads") \
 	X(rules,     "check a rules file (--check FILE)")
 
 #define CLI_DECLARE(name, summary) int cmd_##name(struct cli *cli, int argc, char **argv);
 CLI_COMMANDS(CLI_DECLARE)
 #undef CLI_DECLARE
+
+/* The review console, run when no subcommand is given: argv[0] is the
+ * program's name, the rest PATHs to import and --script FILE. */
+int cmd_console(struct cli *cli, int argc, char **argv);
 
 /* Prints "alibi: message" to stderr (message made safe for a terminal). */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -5,7 +5,7 @@
  * Tables (the SQL interface documented in man/alibi.1):
  *   incidents(id, slug, title, created_at, clock_offset_us, clock_note)
  *   sources(id, incident, path, format, kind, sha256, bytes, records,
- *           errors, clock, imported_at)
+ *           errors, clock, imported_at, abspath)
  *   messages(id, incident, source, seq, ts, role, agent, text, line)
  *   tool_calls(id, incident, source, message, call_id, name, args_json,
  *              command, result_text, is_error, started, ended, line)
@@ -18,7 +18,7 @@
  *            rule, status, stable_key)
  *   evidence(id, finding, type, ref, role)   type: claim|op|message|tool_call
  *   annotations(id, incident, finding_key, author, verdict, tags, note,
- *               created_at, updated_at, committed_in)
+ *               created_at, updated_at, committed_in, uid)
  *
  * ops.tool_call is NULL until analysis attributes the op (derived ops have
  * it from the start).  Times are µs in the source's clock; the aligned time
@@ -83,7 +83,7 @@ int store_incident_set_clock(struct store *st, int64_t incident,
 struct store_source {
 	int64_t id;
 	int64_t incident;
-	const char *path;
+	const char *path;        /* as the user named it (what reports cite) */
 	const char *format;
 	const char *kind;        /* "transcript" or "actions" */
 	const char *sha256;
@@ -91,6 +91,7 @@ struct store_source {
 	int64_t records;
 	int64_t errors;
 	enum alibi_clock clock;
+	const char *abspath;     /* resolved at import; NULL when unknown */
 };
 
 /* The source of this incident with this sha256, or *id = 0. */
@@ -160,6 +161,11 @@ int store_each_op(struct store *st, int64_t incident,
                   void *ctx, struct alibi_error *err);
 int store_set_op_tool_call(struct store *st, int64_t op, int64_t tool_call,
                            struct alibi_error *err);
+/* Attributes the incident's syscall ops with ids first..last (both
+ * included) to tool_call in one statement: analysis sets runs of ops. */
+int store_set_ops_tool_call(struct store *st, int64_t incident, int64_t first,
+                            int64_t last, int64_t tool_call,
+                            struct alibi_error *err);
 
 /* ---- analysis results ---- */
 
@@ -167,6 +173,11 @@ int store_set_op_tool_call(struct store *st, int64_t op, int64_t tool_call,
  * attribution of its syscall ops (derived ops keep theirs).  Annotations
  * stay: they hang on findings by stable key. */
 int store_clear_analysis(struct store *st, int64_t incident,
+                         struct alibi_error *err);
+/* The same, but the attribution of ops stays: analysis then writes only
+ * the ops whose attribution changed (at 1M ops, clearing and setting all
+ * of them again costs more than the rest of analysis). */
+int store_clear_findings(struct store *st, int64_t incident,
                          struct alibi_error *err);
 
 struct store_claim {

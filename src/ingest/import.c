@@ -147,14 +147,17 @@ parse_into_source(struct store *st, int64_t incident, const char *path, FILE *fp
                   const struct import_report *report, struct file_outcome *out,
                   struct alibi_error *err)
 {
+	char *abspath = realpath(path, NULL);
 	struct store_source src = {
-		.incident = incident, .path = path, .format = fmt->name,
+		.incident = incident, .path = path, .abspath = abspath, .format = fmt->name,
 		.kind = fmt->kind == INGEST_TRANSCRIPT ? "transcript" : "actions",
 		.sha256 = sha, .bytes = (int64_t)size,
 	};
 	struct import_file f = { .st = st, .incident = incident, .path = path,
 	                         .report = report, .clock = ALIBI_CLOCK_NONE };
-	if (store_source_add(st, &src, &f.source, err))
+	int added = store_source_add(st, &src, &f.source, err);
+	free(abspath);
+	if (added)
 		return err->code;
 	struct ingest_sink sink = {
 		.ctx = &f, .message = sink_message, .tool_call = sink_tool_call,

@@ -133,6 +133,12 @@ static const char *const migrations[] = {
 	"CREATE INDEX evidence_by_finding ON evidence(finding);"
 	"CREATE INDEX evidence_by_ref ON evidence(type, ref);"
 	"CREATE INDEX annotations_by_finding ON annotations(incident, finding_key);",
+	/* 1 -> 2: notes are files named by a uid in case repositories; a
+	 * source remembers where it was read from, so evidence can be copied
+	 * from any working directory. */
+	"ALTER TABLE annotations ADD COLUMN uid TEXT;"
+	"CREATE UNIQUE INDEX annotations_by_uid ON annotations(uid);"
+	"ALTER TABLE sources ADD COLUMN abspath TEXT;",
 };
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
 

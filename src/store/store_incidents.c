@@ -30,13 +30,13 @@ static const char SQL_INCIDENT_LIST[] =
 static const char SQL_SOURCE_FIND[] =
 	"SELECT id FROM sources WHERE incident = ?1 AND sha256 = ?2";
 static const char SQL_SOURCE_INSERT[] =
-	"INSERT INTO sources(incident, path, format, kind, sha256, bytes, imported_at)"
-	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+	"INSERT INTO sources(incident, path, format, kind, sha256, bytes, imported_at, abspath)"
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
 static const char SQL_SOURCE_FINISH[] =
 	"UPDATE sources SET records = ?2, errors = ?3, clock = ?4 WHERE id = ?1";
 static const char SQL_SOURCE_LIST[] =
-	"SELECT id, incident, path, format, kind, sha256, bytes, records, errors, clock"
-	" FROM sources WHERE incident = ?1 ORDER BY id";
+	"SELECT id, incident, path, format, kind, sha256, bytes, records, errors, clock,"
+	" abspath FROM sources WHERE incident = ?1 ORDER BY id";
 
 static int
 lookup_id(struct store *st, const char *sql, sqlite3_stmt *s, int64_t *id,
@@ -181,6 +181,7 @@ store_source_add(struct store *st, const struct store_source *src, int64_t *id,
 	store_bind_text(s, 5, src->sha256);
 	sqlite3_bind_int64(s, 6, src->bytes);
 	sqlite3_bind_int64(s, 7, time_now_us());
+	store_bind_text(s, 8, src->abspath);
 	if (store_exec_stmt(st, s, err, "adding a source"))
 		return err->code;
 	*id = sqlite3_last_insert_rowid(st->db);
@@ -233,6 +234,7 @@ store_each_source(struct store *st, int64_t incident,
 			.records = sqlite3_column_int64(s, 7),
 			.errors = sqlite3_column_int64(s, 8),
 			.clock = store_clock_from_name(store_col_text(s, 9)),
+			.abspath = store_col_text(s, 10),
 		};
 		if (fn(ctx, &src))
 			break;
