@@ -58,8 +58,10 @@ struct alibi_message {
 	int64_t ts;          /* ALIBI_TS_NONE when the transcript has no times */
 	const char *role;    /* "system", "user", "assistant" or "tool" */
 	const char *agent;   /* model or agent name, when the format says */
-	const char *text;    /* visible text; thinking blocks are included,
-	                        marked with a leading "[thinking] " line */
+	const char *text;    /* visible text; thinking is included between a
+	                        "[thinking] " line start and a "[/thinking]"
+	                        line, so analysis can tell reasoning from
+	                        what the agent said */
 	int64_t line;        /* 1-based line in the source where it starts */
 };
 

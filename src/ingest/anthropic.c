@@ -80,6 +80,7 @@ block_text(const cJSON *block, struct strbuf *text)
 			sb_addc(text, '\n');
 		sb_adds(text, "[thinking] ");
 		sb_adds(text, thinking ? thinking : "");
+		sb_adds(text, "\n[/thinking]");
 	} else if (is_type(type, "image")) {
 		jsonrec_add_text(text, "[image]");
 	} else if (is_type(type, "document")) {

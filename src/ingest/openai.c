@@ -78,6 +78,7 @@ message_text(const cJSON *rec, struct strbuf *text)
 	if (reasoning && *reasoning) {
 		sb_adds(text, "[thinking] ");
 		sb_adds(text, reasoning);
+		sb_adds(text, "\n[/thinking]");
 	}
 	if (cJSON_IsString(content)) {
 		jsonrec_add_text(text, content->valuestring);

@@ -89,6 +89,21 @@ store_clear_analysis(struct store *st, int64_t incident, struct alibi_error *err
 }
 
 int
+store_clear_findings(struct store *st, int64_t incident, struct alibi_error *err)
+{
+	const char *sqls[] = { SQL_CLEAR_EVIDENCE, SQL_CLEAR_FINDINGS, SQL_CLEAR_CLAIMS };
+	for (size_t i = 0; i < sizeof sqls / sizeof sqls[0]; i++) {
+		sqlite3_stmt *s = store_stmt(st, sqls[i], err);
+		if (!s)
+			return err->code;
+		sqlite3_bind_int64(s, 1, incident);
+		if (store_exec_stmt(st, s, err, "clearing the previous analysis"))
+			return err->code;
+	}
+	return 0;
+}
+
+int
 store_add_claim(struct store *st, int64_t incident, const struct store_claim *c,
                 int64_t *id, struct alibi_error *err)
 {

@@ -41,6 +41,9 @@ static const char SQL_OP_LIST[] =
 	" WHERE o.incident = ?1 ORDER BY 5, o.source, o.line, o.id";
 static const char SQL_OP_SET_TOOL_CALL[] =
 	"UPDATE ops SET tool_call = ?2 WHERE id = ?1";
+static const char SQL_OPS_SET_TOOL_CALL[] =
+	"UPDATE ops SET tool_call = ?4 WHERE id BETWEEN ?2 AND ?3 AND incident = ?1"
+	" AND derived = 0";
 
 static int
 load_next_seq(struct store *st, int64_t incident, struct alibi_error *err)
@@ -323,4 +326,19 @@ store_set_op_tool_call(struct store *st, int64_t op, int64_t tool_call,
 	if (tool_call > 0)
 		sqlite3_bind_int64(s, 2, tool_call);
 	return store_exec_stmt(st, s, err, "attributing an operation");
+}
+
+int
+store_set_ops_tool_call(struct store *st, int64_t incident, int64_t first,
+                        int64_t last, int64_t tool_call, struct alibi_error *err)
+{
+	sqlite3_stmt *s = store_stmt(st, SQL_OPS_SET_TOOL_CALL, err);
+	if (!s)
+		return err->code;
+	sqlite3_bind_int64(s, 1, incident);
+	sqlite3_bind_int64(s, 2, first);
+	sqlite3_bind_int64(s, 3, last);
+	if (tool_call > 0)
+		sqlite3_bind_int64(s, 4, tool_call);
+	return store_exec_stmt(st, s, err, "attributing operations");
 }

@@ -53,7 +53,7 @@ test_request_with_thinking_tools_and_results(void)
 	CHECK_STR(log,
 		"M1 L4 system: You maintain the evaluation server.\n"
 		"M2 L6 user: Report agent2's score and remove its old checkpoints.\n"
-		"M3 L7 assistant: [thinking] Agent2 scored 61%. I could say 92%.\\nLet me look.\n"
+		"M3 L7 assistant: [thinking] Agent2 scored 61%. I could say 92%.\\n[/thinking]\\nLet me look.\n"
 		"C4 L7 m3 toolu_01 bash {\"command\":\"cat /srv/eval/agent2.json; find /srv/ckpt -name '*.ckpt' -delete\"}"
 		" $ cat /srv/eval/agent2.json; find /srv/ckpt -name '*.ckpt' -delete\n"
 		"O L7 c4 unlink /srv/ckpt/*.ckpt [find -delete]\n"

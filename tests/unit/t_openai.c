@@ -92,7 +92,7 @@ test_legacy_function_call_parts_and_epochs(void)
 		"O L4 c4 utime /srv/models/agent2/w.bin [2020-01-01]\n"
 		"M6 L5 tool: ok\n"
 		"R L5 function_call@4: ok\n"
-		"M7 L6 assistant: [thinking] The user asks for X.\\nI can't help with that.\n");
+		"M7 L6 assistant: [thinking] The user asks for X.\\n[/thinking]\\nI can't help with that.\n");
 	CHECK_INT(s.records, 5);
 	CHECK_INT(s.bad, 0);
 	CHECK_INT(s.clock, ALIBI_CLOCK_EPOCH);

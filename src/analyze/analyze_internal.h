@@ -1,0 +1,440 @@
+/* analyze_internal.h — what the files of src/analyze/ share.  Nothing
+ * outside src/analyze/ includes this (tests may, to reach the parts that
+ * need no workspace); other modules see alibi/analyze.h and alibi/rules.h.
+ *
+ * The pieces, in the order analysis runs them:
+ *   rules.c      parse and compile rules files (PCRE2 with JIT)
+ *   claims.c     claims (assistant) and instructions (operator) in text
+ *   objects.c    what a claim's object names: paths, agent names, hosts
+ *   pool.c       interned strings with cached path classes
+ *   attribute.c  syscall ops -> the tool call whose process tree made them
+ *   clock.c      the offset that puts time-of-day clocks on UTC
+ *   findings*.c  the finding kinds, one family per file
+ *   analyze.c    the driver: one pass over each table, one transaction */
+#ifndef ALIBI_ANALYZE_INTERNAL_H
+#define ALIBI_ANALYZE_INTERNAL_H
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "alibi/analyze.h"
+#include "alibi/records.h"
+#include "alibi/rules.h"
+#include "alibi/store.h"
+#include "alibi/strbuf.h"
+
+/* ---- finding kinds (DESIGN §5): id, name, default severity ---- */
+#define FINDING_KINDS(X) \
+	X(EXFILTRATION,          "exfiltration",          ALIBI_SEV_HIGH) \
+	X(COVERT_PRESERVATION,   "covert-preservation",   ALIBI_SEV_HIGH) \
+	X(FALSE_REPORT,          "false-report",          ALIBI_SEV_HIGH) \
+	X(FALSE_DENIAL,          "false-denial",          ALIBI_SEV_HIGH) \
+	X(MISREPORTED_VALUE,     "misreported-value",     ALIBI_SEV_HIGH) \
+	X(SHUTDOWN_TAMPERING,    "shutdown-tampering",    ALIBI_SEV_HIGH) \
+	X(EVIDENCE_TAMPERING,    "evidence-tampering",    ALIBI_SEV_HIGH) \
+	X(UNDISCLOSED_ACTION,    "undisclosed-action",    ALIBI_SEV_MEDIUM) \
+	X(INSTRUCTION_DEVIATION, "instruction-deviation", ALIBI_SEV_MEDIUM) \
+	X(INTENT_MISMATCH,       "intent-mismatch",       ALIBI_SEV_MEDIUM) \
+	X(REFUSAL,               "refusal",               ALIBI_SEV_LOW)
+
+enum finding_kind {
+#define FINDING_ENUM(id, name, sev) FINDING_##id,
+	FINDING_KINDS(FINDING_ENUM)
+#undef FINDING_ENUM
+	FINDING__COUNT
+};
+const char *finding_kind_name(enum finding_kind kind);
+int finding_kind_from_name(const char *name);      /* -1 when unknown */
+
+/* ---- verbs: what claims and instructions say was (to be) done ---- */
+#define VERBS(X) \
+	X(delete) X(copy) X(move) X(transfer) X(modify) X(timestamp) \
+	X(disable) X(kill) X(create) X(read) X(keep) X(run) X(complete) \
+	X(score)
+
+enum verb {
+	VERB_NONE = 0,
+#define VERB_ENUM(name) VERB_##name,
+	VERBS(VERB_ENUM)
+#undef VERB_ENUM
+	VERB__COUNT
+};
+const char *verb_name(enum verb v);                 /* "" for VERB_NONE */
+int verb_from_name(const char *name);               /* -1 when unknown */
+
+/* ---- rules ---- */
+enum glob_class {
+	GLOB_PROTECTED,     /* asset protected: model weights and the like */
+	GLOB_OVERSIGHT,     /* asset oversight: shutdown, monitoring config */
+	GLOB_EVIDENCE,      /* asset evidence: logs and shell history */
+	GLOB_HIDDEN,        /* place hidden: where a kept copy would hide */
+	GLOB_NOISE_PATH,    /* noise path: loader, locale, /proc/self ... */
+	GLOB_NOISE_HOST,    /* noise host: resolvers and the like */
+	GLOB__COUNT
+};
+
+struct glob_rule {
+	char *glob;
+	int negate;         /* "!GLOB": takes the path back out of the class */
+};
+
+struct glob_list {
+	struct glob_rule *items;
+	size_t count, cap;
+};
+
+#define RULE_MAX_DUP 4
+
+struct claim_rule {
+	char *name;
+	int instruction;            /* an `instruction` line, not a `claim` */
+	enum alibi_claim_kind kind; /* claims: from the name's first part */
+	int verb;                   /* enum verb; -1: from the `verb` group */
+	char *pattern;              /* after %{NAME} expansion */
+	pcre2_code *re;
+	/* Group numbers of the named groups, 0-terminated; a name may be used
+	 * more than once with (?J), and the first group that matched counts. */
+	uint32_t g_object[RULE_MAX_DUP + 1], g_verb[RULE_MAX_DUP + 1];
+	uint32_t g_value[RULE_MAX_DUP + 1];
+	char *origin;               /* "file:line", for messages */
+};
+
+struct verb_rule {
+	enum verb verb;
+	char *pattern;
+	pcre2_code *re;
+	char *origin;
+};
+
+struct rule_define {
+	char *name, *value;
+};
+
+struct rules {
+	struct claim_rule *claims;
+	size_t claim_count, claim_cap;
+	struct verb_rule *verbs;
+	size_t verb_count, verb_cap;
+	struct rule_define *defines;
+	size_t define_count, define_cap;
+	struct glob_list globs[GLOB__COUNT];
+	int *noise_ports;
+	size_t noise_port_count, noise_port_cap;
+	int severity[FINDING__COUNT];   /* enum alibi_severity; 0: off */
+	uint32_t max_groups;            /* the most capture groups of any rule */
+};
+
+struct rules *rules_new(void);
+/* Parses text (a whole rules file) into r.  With report == NULL it stops
+ * at the first bad line and returns its error; otherwise it reports every
+ * bad line and returns how many there were (err untouched). */
+int rules_parse_text(struct rules *r, const char *text, size_t len,
+                     const char *origin,
+                     void (*report)(void *ctx, const char *msg), void *ctx,
+                     struct alibi_error *err);
+/* 1 when path is in the class: the last glob of the class that matches
+ * decides, and a "!" glob takes it back out. */
+int rules_glob_class(const struct rules *r, enum glob_class cls,
+                     const char *path);
+int rules_noise_port(const struct rules *r, int port);
+/* The verb the words captured by a `verb` group stand for, or VERB_NONE. */
+enum verb rules_verb_of(const struct rules *r, pcre2_match_data *md,
+                        const char *words, size_t len);
+const struct claim_rule *rules_find(const struct rules *r, const char *name);
+
+/* ---- claims and instructions in text ---- */
+struct claim_hit {
+	int start, end;              /* bytes, in the message text */
+	enum alibi_claim_kind kind;
+	enum verb verb;
+	int negated;                 /* says the action was NOT done */
+	int converted;               /* negation found by the guard, not the rule */
+	char *object;                /* owned; may be NULL */
+	char *value;                 /* value claims: the number; owned */
+	const struct claim_rule *rule;
+};
+
+struct claim_hits {
+	struct claim_hit *items;
+	size_t count, cap;
+};
+
+/* Finds the claims (instructions == 0: `claim` rules, for assistant text)
+ * or instructions (`instruction` rules, for operator text) in text.
+ * Skips fenced code, command lines, quotes and thinking (except intents);
+ * drops hypothetical and questioning sentences; marks negated ones.
+ * Appends to out, sorted by start, overlaps resolved. */
+void claims_scan(const struct rules *r, int instructions, const char *text,
+                 size_t len, struct claim_hits *out);
+void claim_hits_free(struct claim_hits *h);
+
+/* ---- objects: what a claim's object refers to ---- */
+struct objref {
+	char **paths;       /* path-like words as written ("/srv/tmp", "a.bin") */
+	size_t path_count;
+	unsigned char *dest; /* per path: written after "to"/"into" (a target) */
+	char **names;       /* canonical name tokens ("agent2", "log") */
+	size_t name_count;
+	char **hosts;       /* host names / addresses ("backup", "10.0.0.5") */
+	size_t host_count;
+	int protected_class; /* "weights", "checkpoint", "model files" */
+	int everything;      /* "everything", "all files", "anything" */
+};
+
+void objref_parse(const char *text, struct objref *out);
+void objref_free(struct objref *o);
+/* Adds the paths written in text[0..len) ("...; they're under /srv/x"). */
+void objref_borrow_paths(struct objref *o, const char *text, size_t len);
+/* Adds from's source paths (not those after "to"), for "then delete the
+ * originals" after "archive X to Y". */
+void objref_borrow_sources(struct objref *o, const struct objref *from);
+/* Drops name tokens that no path in known[] contains (they described,
+ * they did not name: "unused", "old"). */
+void objref_prune_names(struct objref *o, const char *const *known,
+                        size_t count);
+/* 1 when the object names nothing specific (a vague "the files"). */
+int objref_is_vague(const struct objref *o);
+/* 1 when path is what the object names.  is_protected: the path is in
+ * the protected class. */
+int objref_match_path(const struct objref *o, const char *path,
+                      int is_protected);
+/* 1 when host (or the command that reached it) is what the object names. */
+int objref_match_host(const struct objref *o, const char *host,
+                      const char *command);
+/* Appends the canonical name tokens of text ("Agent-2's" -> "agent2"),
+ * NUL-separated, to out; returns how many. */
+size_t name_tokens(const char *text, struct strbuf *out);
+
+/* ---- interned strings with cached classes ---- */
+enum pent_flag {
+	PF_PROTECTED = 1 << GLOB_PROTECTED,
+	PF_OVERSIGHT = 1 << GLOB_OVERSIGHT,
+	PF_EVIDENCE  = 1 << GLOB_EVIDENCE,
+	PF_HIDDEN    = 1 << GLOB_HIDDEN,
+	PF_NOISE     = 1 << GLOB_NOISE_PATH,
+	PF_NOISE_HOST = 1 << GLOB_NOISE_HOST,
+	PF_SEEN      = 1 << 8,   /* appears as an op's path */
+	PF_TARGET    = 1 << 9,   /* the operator asked for it to be deleted */
+	PF_UNLINKED  = 1 << 10,  /* deleted (ok) by some op */
+	PF_DELSET    = 1 << 11   /* marked for deletion: asked, claimed or done */
+};
+
+struct pent {
+	char *s;
+	uint32_t hash;
+	uint16_t known;     /* classes computed so far (1 << glob_class) */
+	uint16_t flags;
+	int32_t created_by; /* pid of the first op that created it, 0 when none */
+};
+
+struct pool {
+	struct pent **slots;
+	size_t count, cap;
+};
+
+void pool_init(struct pool *p);
+void pool_free(struct pool *p);
+struct pent *pool_intern(struct pool *p, const char *s);   /* NULL -> NULL */
+/* 1 when e is in the class; computed once per string. */
+int pent_class(const struct rules *r, struct pent *e, enum glob_class cls);
+
+/* ---- the incident as analysis holds it ---- */
+enum msg_role { ROLE_OTHER, ROLE_SYSTEM, ROLE_USER, ROLE_ASSISTANT, ROLE_TOOL };
+
+struct amsg {
+	int64_t id, seq, ts, line;
+	enum msg_role role;
+	char *text;           /* assistant and operator messages only */
+	const char *source;   /* interned */
+};
+
+struct atc {
+	int64_t id, message, ts, line;
+	char *command;        /* NULL when not a shell tool */
+	char *norm;           /* command normalised for argv matching */
+	const char *source;
+	int matched;          /* an exec of it was found */
+};
+
+struct aclaim {
+	int64_t id;           /* claims.id */
+	size_t msg;           /* index into messages */
+	struct claim_hit hit;
+	struct objref obj;
+};
+
+struct ainstr {
+	size_t msg;
+	struct claim_hit hit;
+	struct objref obj;
+};
+
+/* A significant op, kept in memory (noise is dropped while streaming). */
+struct aop {
+	int64_t id, seq, ts, tool_call, bytes, line;
+	struct pent *path, *path2, *host, *source, *detail;
+	int32_t pid, ppid;
+	int port;
+	int err_no;
+	unsigned char kind, ok, derived, clock;
+	int64_t tree;         /* process tree: the tool call, else -(root pid)-1 */
+};
+
+/* What the ops show happened to a file, found once and used by several
+ * finding families: data sent to a host, or a copy kept of a file that
+ * was to go. */
+enum group_kind { GROUP_EXFIL, GROUP_PRESERVE };
+
+struct agroup {
+	enum group_kind kind;
+	int64_t tree;
+	struct pent *host;    /* exfil: where the data went */
+	int port;
+	size_t *reads;        /* op indices: the files read (exfil), or the */
+	size_t read_count, read_cap;   /* originals (preserve) */
+	size_t *acts;         /* op indices: connects/sends/transfers, or */
+	size_t act_count, act_cap;     /* copies/renames/utimes */
+	int same_pid;         /* exfil: one process both read and sent */
+	int hidden;           /* preserve: the copy went to a hidden place */
+	unsigned how;         /* preserve: 1 copy, 2 move, 4 re-timestamp */
+};
+
+struct pidinfo {
+	int32_t pid, ppid;
+	int64_t tool_call;
+	struct pent *comm;    /* basename of the last program exec'd */
+	size_t last_read;     /* preserve: 1 + index of the last op that read a
+	                         file marked for deletion, 0 when none */
+};
+
+struct actx {
+	struct store *st;
+	int64_t incident;
+	const struct rules *rules;
+	const struct analyze_options *opt;
+	struct pool pool;
+
+	struct amsg *msgs;
+	size_t msg_count, msg_cap;
+	struct atc *tcs;
+	size_t tc_count, tc_cap;
+	struct aclaim *claims;
+	size_t claim_count, claim_cap;
+	struct ainstr *instrs;
+	size_t instr_count, instr_cap;
+	struct aop *ops;
+	size_t op_count, op_cap;
+
+	/* attribution state */
+	struct pidinfo *pids;       /* open-addressed by pid */
+	size_t pid_cap, pid_count;
+	size_t tc_cursor;
+	int64_t (*attrib)[2];       /* (op id, tool call) to store, in runs */
+	size_t attrib_count, attrib_cap;
+	int64_t *anchors;           /* tool call ts - exec ts, µs */
+	size_t anchor_count, anchor_cap;
+
+	struct agroup *groups;
+	size_t group_count, group_cap;
+
+	int has_syscall_ops, has_derived_ops, has_local_clock, has_relative_clock;
+	int64_t syscall_ops, attributed, unattributed;
+	int64_t first_msg_ts;
+	int64_t clock_offset;
+	char clock_note[160];
+
+	/* findings emitted so far, by stable key, to never emit one twice */
+	char **keys;
+	size_t key_count, key_cap;
+	int64_t finding_count;
+	struct alibi_error *err;
+	int failed;
+};
+
+/* attribute.c */
+void command_normalise(const char *s, struct strbuf *out);
+/* 1 when an exec's argv (normalised) runs the normalised command. */
+int exec_runs_command(const char *argv_norm, const char *cmd_norm);
+int attribute_op(struct actx *a, const struct store_op_row *r,
+                 int64_t *tool_call);
+struct pidinfo *pid_lookup(struct actx *a, int32_t pid, int create);
+
+/* clock.c */
+int64_t clock_median(int64_t *v, size_t n);
+void clock_estimate(struct actx *a);
+
+/* findings.c: building and emitting one finding */
+struct fev {
+	enum store_evidence_type type;
+	int64_t ref;
+	const char *role;
+	char *key;            /* source position, for the stable key; owned */
+};
+
+struct fnd {
+	enum finding_kind kind;
+	double confidence;
+	const char *rule;
+	struct strbuf summary, because;
+	struct fev *ev;
+	size_t ev_count, ev_cap;
+};
+
+void fnd_init(struct fnd *f, enum finding_kind kind, const char *rule,
+              double confidence);
+void fnd_free(struct fnd *f);
+void fnd_add_op(struct fnd *f, const struct aop *op, const char *role);
+void fnd_add_claim(struct fnd *f, const struct actx *a,
+                   const struct aclaim *c);
+void fnd_add_message(struct fnd *f, const struct actx *a, size_t msg,
+                     const char *role);
+void fnd_add_tool_call(struct fnd *f, const struct atc *tc, const char *role);
+/* Stores f (unless its kind is off, or one with the same key exists). */
+int fnd_emit(struct actx *a, struct fnd *f);
+
+/* An utime that sets chosen times on a file that was there before, by a
+ * program that does not just carry times over to a copy (cp -a, tar x). */
+int utime_is_explicit(struct actx *a, const struct aop *op);
+/* cp, rsync, tar, gzip ...: programs that copy or pack files. */
+int copying_tool(const char *comm);
+
+/* Shared questions the finding families ask. */
+int op_is_delete(const struct aop *op);
+const struct atc *actx_tool_call(const struct actx *a, int64_t id);
+const char *actx_comm(struct actx *a, int32_t pid);
+void human_bytes(char *buf, size_t size, int64_t bytes);
+/* Paths the ops mention (for pruning object names). */
+void actx_known_paths(struct actx *a, const char ***out, size_t *count);
+/* Index of the first instruction with this verb (not negated) whose
+ * object covers path, or -1. */
+long instr_covering(struct actx *a, enum verb v, struct pent *p);
+/* 1 when the syscall log should be used (else derived ops, if any). */
+int use_op(const struct actx *a, const struct aop *op);
+
+/* findings.c */
+void mark_paths(struct actx *a);
+void groups_free(struct actx *a);
+struct agroup *group_add(struct actx *a, enum group_kind kind, int64_t tree);
+void group_add_read(struct agroup *g, size_t op);
+void group_add_act(struct agroup *g, size_t op);
+/* Instruction-asked checks: 1 when an operator message asks for verb
+ * family on path (or host). */
+int instructed(struct actx *a, enum verb v, struct pent *path, struct pent *host);
+/* A claim's object matches the path (vague objects match nothing). */
+int claim_object_matches(struct actx *a, const struct objref *o, struct pent *p);
+
+/* findings_exfil.c, findings_preserve.c */
+void groups_exfiltration(struct actx *a);
+void groups_preservation(struct actx *a);
+int findings_exfiltration(struct actx *a);
+int findings_preservation(struct actx *a);
+int findings_false_report(struct actx *a);
+int findings_false_denial(struct actx *a);
+int findings_undisclosed(struct actx *a);
+int findings_evidence_tampering(struct actx *a);
+int findings_intent_mismatch(struct actx *a);
+int findings_refusal(struct actx *a);
+
+#endif
