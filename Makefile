@@ -96,18 +96,19 @@ deps:
 	    DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(DEBS) >/dev/null || exit 1; \
 	fi
 
-# A throwaway workspace, the bundled incident imported, the findings shown.
+# A throwaway workspace, the bundled incident imported, the console opened.
 demo: deps
 	@$(MAKE) --no-print-directory alibi
 	@ws=$$(mktemp -d); trap 'rm -rf "$$ws"' EXIT; \
-	 ./alibi import --db "$$ws/demo.db" sample-logs/peer-preservation >/dev/null; \
-	 ./alibi show --db "$$ws/demo.db" peer-preservation
+	 ./alibi --db "$$ws/demo.db" sample-logs/peer-preservation
 
 install: alibi
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man5
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+	           $(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)$(PREFIX)/share/alibi/themes
 	install -m 755 alibi $(DESTDIR)$(PREFIX)/bin/alibi
+	install -m 644 themes/*.theme $(DESTDIR)$(PREFIX)/share/alibi/themes/
 	install -m 644 man/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
-	-install -m 644 man/*.5 $(DESTDIR)$(PREFIX)/share/man/man5/
+	install -m 644 man/*.5 $(DESTDIR)$(PREFIX)/share/man/man5/
 
 clean:
 	rm -rf $(BUILD) alibi

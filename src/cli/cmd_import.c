@@ -8,6 +8,7 @@
 #include "alibi/cli.h"
 #include "alibi/import.h"
 #include "alibi/ingest.h"
+#include "alibi/views.h"
 
 static const char import_usage[] =
 	"usage: alibi import [--incident NAME] [--format NAME] PATH...\n"
@@ -148,6 +149,10 @@ cmd_import(struct cli *cli, int argc, char **argv)
 		rc = cli_fail(&err);
 	} else {
 		rc = analyze_imported(cli, st, &res);
+		/* The console's indexes are built once, after the bulk load,
+		 * so opening the console later is instant at any size. */
+		if (rc == EXIT_OK && res.incident_count && views_prepare(st, &err))
+			rc = cli_fail(&err);
 		if (rc == EXIT_OK && (res.files_partial || res.files_unrecognised || res.files_failed))
 			rc = EXIT_PARTIAL;
 	}

@@ -3,8 +3,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "alibi/cli.h"
+#include "alibi/strbuf.h"
+#include "alibi/tui.h"
 
 struct command {
 	const char *name;
@@ -23,9 +26,11 @@ static void
 usage(FILE *out)
 {
 	fprintf(out,
-	        "usage: alibi [GLOBAL OPTIONS] COMMAND [ARGS]\n"
+	        "usage: alibi [GLOBAL OPTIONS] [--script FILE] [PATH...]\n"
+	        "       alibi [GLOBAL OPTIONS] COMMAND [ARGS]\n"
 	        "\n"
 	        "Lines up what an AI agent said with what it did and flags where they disagree.\n"
+	        "Without a command, imports the PATHs given and opens the review console.\n"
 	        "\n"
 	        "Commands:\n");
 	for (const struct command *c = commands; c->name; c++)
@@ -41,8 +46,13 @@ usage(FILE *out)
 	        "  --version      print the version\n"
 	        "\n"
 	        "Exit status: 0 ok, 1 findings at or above --fail-on, 2 usage,\n"
-	        "3 partial input (records skipped), 4 internal error.\n"
-	        "See alibi(1).\n");
+	        "3 partial input (records skipped), 4 internal error.\n");
+	/* The key list comes from the console's key table, so it cannot
+	 * drift from what the console does. */
+	struct strbuf keys = STRBUF_INIT;
+	tui_describe_keys(&keys);
+	fprintf(out, "\nThe console:\n%s\nSee alibi(1).\n", sb_str(&keys));
+	sb_free(&keys);
 }
 
 /* Takes "--name VALUE" or "--name=VALUE" at argv[*i]; returns 1 when it
@@ -105,10 +115,8 @@ main(int argc, char **argv)
 	struct cli cli = { .prog = "alibi" };
 	if (take_global_options(&cli, &argc, argv))
 		return EXIT_USAGE;
-	if (argc < 2) {
-		usage(stdout);
-		return EXIT_OK;
-	}
+	if (argc < 2)
+		return cmd_console(&cli, argc, argv);
 	const char *name = argv[1];
 	if (strcmp(name, "-h") == 0 || strcmp(name, "--help") == 0 || strcmp(name, "help") == 0) {
 		usage(stdout);
@@ -121,6 +129,11 @@ main(int argc, char **argv)
 	for (const struct command *c = commands; c->name; c++)
 		if (strcmp(c->name, name) == 0)
 			return c->run(&cli, argc - 1, argv + 1);
-	cli_error("'%s' is not an alibi command; see 'alibi --help'", name);
-	return EXIT_USAGE;
+	/* Not a command: paths (or --script) for the console.  A word that
+	 * is neither a command nor an existing path is most likely a typo. */
+	if (name[0] != '-' && access(name, F_OK) != 0) {
+		cli_error("'%s' is neither an alibi command nor a file; see 'alibi --help'", name);
+		return EXIT_USAGE;
+	}
+	return cmd_console(&cli, argc, argv);
 }
