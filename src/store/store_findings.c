@@ -72,12 +72,12 @@ evidence_type_from_name(const char *name)
 	return STORE_EV_MESSAGE;
 }
 
-int
-store_clear_analysis(struct store *st, int64_t incident, struct alibi_error *err)
+/* Runs each of sqls with the incident bound as ?1. */
+static int
+exec_for_incident(struct store *st, const char *const *sqls, size_t count,
+                  int64_t incident, struct alibi_error *err)
 {
-	const char *sqls[] = { SQL_CLEAR_EVIDENCE, SQL_CLEAR_FINDINGS,
-	                       SQL_CLEAR_CLAIMS, SQL_CLEAR_ATTRIBUTION };
-	for (size_t i = 0; i < sizeof sqls / sizeof sqls[0]; i++) {
+	for (size_t i = 0; i < count; i++) {
 		sqlite3_stmt *s = store_stmt(st, sqls[i], err);
 		if (!s)
 			return err->code;
@@ -89,18 +89,19 @@ store_clear_analysis(struct store *st, int64_t incident, struct alibi_error *err
 }
 
 int
+store_clear_analysis(struct store *st, int64_t incident, struct alibi_error *err)
+{
+	static const char *const sqls[] = { SQL_CLEAR_EVIDENCE, SQL_CLEAR_FINDINGS,
+	                                    SQL_CLEAR_CLAIMS, SQL_CLEAR_ATTRIBUTION };
+	return exec_for_incident(st, sqls, sizeof sqls / sizeof sqls[0], incident, err);
+}
+
+int
 store_clear_findings(struct store *st, int64_t incident, struct alibi_error *err)
 {
-	const char *sqls[] = { SQL_CLEAR_EVIDENCE, SQL_CLEAR_FINDINGS, SQL_CLEAR_CLAIMS };
-	for (size_t i = 0; i < sizeof sqls / sizeof sqls[0]; i++) {
-		sqlite3_stmt *s = store_stmt(st, sqls[i], err);
-		if (!s)
-			return err->code;
-		sqlite3_bind_int64(s, 1, incident);
-		if (store_exec_stmt(st, s, err, "clearing the previous analysis"))
-			return err->code;
-	}
-	return 0;
+	static const char *const sqls[] = { SQL_CLEAR_EVIDENCE, SQL_CLEAR_FINDINGS,
+	                                    SQL_CLEAR_CLAIMS };
+	return exec_for_incident(st, sqls, sizeof sqls / sizeof sqls[0], incident, err);
 }
 
 int
