@@ -42,7 +42,7 @@ static const char SQL_OP_LIST[] =
 static const char SQL_OP_SET_TOOL_CALL[] =
 	"UPDATE ops SET tool_call = ?2 WHERE id = ?1";
 static const char SQL_OPS_SET_TOOL_CALL[] =
-	"UPDATE ops SET tool_call = ?4 WHERE id BETWEEN ?2 AND ?3 AND incident = ?1"
+	"UPDATE ops SET tool_call = ?4 WHERE id BETWEEN ?2 AND ?3 AND +incident = ?1"
 	" AND derived = 0";
 
 static int
