@@ -23,6 +23,8 @@ struct tui_options {
 	const char *theme;          /* initial theme name; NULL: "default" */
 	int64_t incident;           /* > 0: open this incident's view at start */
 	const char *message;        /* shown in the message line at start */
+	const char *cases_dir;      /* the case repository (--cases); NULL: default */
+	const char *rules_path;     /* extra rules (--rules), for opening cases */
 	/* Where "file:line: problem" reports about theme files go before the
 	 * screen exists; NULL: stderr. */
 	FILE *diag;

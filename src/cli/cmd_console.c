@@ -157,6 +157,8 @@ cmd_console(struct cli *cli, int argc, char **argv)
 	opt.theme = cli->theme;
 	opt.incident = open;
 	opt.message = note.len ? note.buf : NULL;
+	opt.cases_dir = cli->cases_dir;
+	opt.rules_path = cli->rules_path;
 	int rc = tui_run(st, &opt, &err);
 	store_close(st);
 	sb_free(&note);

@@ -63,6 +63,7 @@ prompt_prefix(enum prompt_kind kind)
 	case PROMPT_SEARCH_BACK: return "?";
 	case PROMPT_SQL: return "sql> ";
 	case PROMPT_COMMAND: return ":";
+	case PROMPT_TAGS: return "tags: ";
 	default: return "> ";
 	}
 }

@@ -37,6 +37,7 @@ struct tl_item {
 	int nlines;
 	int header;                  /* DID: a group heading comes first */
 	int severity;                /* highest severity citing it, 0: none */
+	int verdict;                 /* that finding's verdict (annotations.h) */
 	long finding;                /* index of the first finding citing it, -1 */
 	struct span claims[ITEM_MAX_CLAIMS];
 	size_t nclaims;
@@ -108,6 +109,9 @@ struct finding_target {
 	size_t claim_start;          /* byte of the claim in its message */
 	int said_is_claim;
 	size_t loaded_as;            /* its place in the store's order */
+	char *key;                   /* stable key, for annotations */
+	char *kind;
+	int verdict;                 /* enum annotation_verdict */
 };
 
 struct incident {
@@ -125,6 +129,7 @@ struct incident {
 	size_t nfindings;
 	long current;                /* finding ] and [ last went to, -1 */
 	int64_t by_severity[4];
+	unsigned review_gen;         /* t->review_gen the verdicts are from */
 	union tl_key synced;         /* the active item the other pane follows */
 	int synced_kind;
 	int synced_valid;

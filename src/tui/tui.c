@@ -462,6 +462,9 @@ prompt_done(struct tui *t)
 			views_set_progress(t->st, NULL, NULL);
 		}
 		return;
+	case PROMPT_TAGS:
+		review_tags_done(t, text);
+		return;
 	case PROMPT_COMMAND: {
 		char *line = xstrdup(text);
 		tui_command(t, line);
@@ -504,6 +507,18 @@ handle_request(struct tui *t, enum tui_request req)
 	case REQ_VIEW_FINDINGS:
 		view_findings_open(t, 0);
 		return;
+	case REQ_VERDICT:
+	case REQ_NOTE:
+	case REQ_TAGS:
+	case REQ_CASE_COMMIT:
+		review_request(t, req);
+		return;
+	case REQ_VIEW_CASES:
+		view_cases_open(t);
+		return;
+	case REQ_CASE_LOG:
+		tui_error(t, "l shows a case's history in the case list (C opens it)");
+		return;
 	default:
 		return;
 	}
@@ -518,11 +533,19 @@ handle_event(struct tui *t, const struct tui_event *ev)
 		t->be->theme_changed(t);   /* repaint every cell */
 		return;
 	}
+	if (t->choosing_verdict) {
+		review_verdict_key(t, ev->key);
+		return;
+	}
 	if (t->prompt.active) {
 		if (prompt_key(&t->prompt, ev->key) == EDIT_ACCEPT)
 			prompt_done(t);
 		return;
 	}
+	/* The status bar and the message line are not rows of any view: a
+	 * click there must not select (or open) a row that is off screen. */
+	if (ev->key == TK_CLICK && (ev->y < 0 || ev->y >= tui_view_rows(t)))
+		return;
 	enum tui_request req = key_request(ev->key);
 	/* A message lasts until the next key, except one that opens a
 	 * prompt: `:save-display` then saves the screen as it stood. */
@@ -599,6 +622,8 @@ tui_run(struct store *st, const struct tui_options *opt,
 	memset(&t, 0, sizeof t);
 	t.st = st;
 	t.diag = opt->diag ? opt->diag : stderr;
+	t.cases_dir = opt->cases_dir;
+	t.rules_path = opt->rules_path;
 	sb_init(&t.message);
 	int rc = (opt->script_path || opt->script_text) ? headless_init(&t, opt, err)
 	                                                : term_init(&t, err);

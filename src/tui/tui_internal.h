@@ -12,6 +12,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "alibi/annotations.h"
+#include "alibi/cases.h"
 #include "alibi/records.h"
 #include "alibi/store.h"
 #include "alibi/strbuf.h"
@@ -90,6 +92,12 @@ int key_from_name(const char *name, size_t len);
 	X(FIND_PREV,      "Searching", "previous match") \
 	X(SQL_PROMPT,     "Prompts", "read-only SQL query; the result opens as a table") \
 	X(COMMAND_PROMPT, "Prompts", "command prompt (see Commands)") \
+	X(VERDICT,        "Reviewing", "verdict of the selected finding (in the incidents list: of the incident): c confirmed, d dismissed, u unclear, x none") \
+	X(NOTE,           "Reviewing", "write a note in $VISUAL or $EDITOR; an empty note cancels") \
+	X(TAGS,           "Reviewing", "edit the tags (separated by commas or blanks)") \
+	X(CASE_COMMIT,    "Reviewing", "commit the incident as a case to the case repository") \
+	X(VIEW_CASES,     "Reviewing", "case list: Enter opens a case, l shows its history") \
+	X(CASE_LOG,       "Reviewing", "history of the selected case (in the case list)") \
 	X(NEXT_THEME,     "Display", "next theme") \
 	X(REDRAW,         "Display", "redraw the screen") \
 	X(QUIT,           "Display", "quit alibi")
@@ -119,6 +127,8 @@ enum tui_request {
 	X('h', VIEW_HELP) X(TK_F1, VIEW_HELP) \
 	X('/', SEARCH) X('?', SEARCH_BACK) X('n', FIND_NEXT) X('N', FIND_PREV) \
 	X(';', SQL_PROMPT) X(':', COMMAND_PROMPT) \
+	X('v', VERDICT) X('a', NOTE) X('t', TAGS) X('c', CASE_COMMIT) \
+	X('C', VIEW_CASES) X('l', CASE_LOG) \
 	X('T', NEXT_THEME) X(TK_CTRL('l'), REDRAW) \
 	X('Q', QUIT) X(TK_CTRL('c'), QUIT)
 
@@ -334,6 +344,14 @@ struct tui_event *script_parse(const char *text, size_t len, size_t *count);
 
 struct view;
 
+/* What an annotation is about: a finding of an incident, or the incident
+ * itself (key ""). */
+struct review_target {
+	int64_t incident;
+	char key[ANNOTATION_KEY_MAX + 1];
+	char what[160];          /* for the prompt: "finding 2 (exfiltration)" */
+};
+
 /* A view is a table of operations; the main loop never learns which view
  * it drives. */
 struct view_ops {
@@ -347,6 +365,9 @@ struct view_ops {
 	/* Moves to the next match of t->search; 0 found, 1 none, -1 cancelled. */
 	int (*find)(struct view *v, struct tui *t, int forward);
 	void (*close)(struct view *v);
+	/* What v, a and t annotate here (the selected finding, else the
+	 * incident); 0 when there is one, or NULL / -1: nothing. */
+	int (*target)(struct view *v, struct tui *t, struct review_target *out);
 };
 
 struct view {
@@ -422,6 +443,10 @@ int view_finding_open(struct tui *t, int64_t incident, const int64_t *ids,
 int view_raw_open(struct tui *t, int type, int64_t id);
 int view_help_open(struct tui *t);
 int view_sql_open(struct tui *t, const char *sql);
+/* The case repository's cases (view_cases.c). */
+int view_cases_open(struct tui *t);
+/* A titled list of messages, one paragraph each. */
+int view_messages_open(struct tui *t, const char *title, const char *text);
 
 /* The theme area for a severity. */
 int severity_area(enum alibi_severity sev);
@@ -449,7 +474,7 @@ size_t search_spans(struct search *s, const char *text, size_t len,
 /* ---- the prompt ----------------------------------------------------- */
 
 enum prompt_kind { PROMPT_SEARCH, PROMPT_SEARCH_BACK, PROMPT_SQL,
-                   PROMPT_COMMAND, PROMPT__COUNT };
+                   PROMPT_COMMAND, PROMPT_TAGS, PROMPT__COUNT };
 
 struct history {
 	char **items;
@@ -502,6 +527,16 @@ struct tui {
 	long long work_started_ms;
 	long long work_drawn_ms;
 	const char *work_what;
+	/* Reviewing (review.c). */
+	const char *cases_dir;   /* --cases, NULL: the default */
+	const char *rules_path;  /* --rules, for opening cases */
+	struct case_identity who;
+	int have_who;
+	struct review_target pending;  /* what the verdict menu or tags prompt is for */
+	int choosing_verdict;    /* the next key picks a verdict */
+	/* Bumped when annotations or incidents change: views compare it with
+	 * the one they loaded at, and reload when they are drawn next. */
+	unsigned review_gen;
 };
 
 /* Pushes a view (the stack takes it); pops and closes the top one. */
@@ -527,6 +562,21 @@ int tui_set_theme(struct tui *t, const char *name);
 void tui_work_begin(struct tui *t, const char *what);
 int tui_work_poll(struct tui *t, const char *progress);
 void tui_work_end(struct tui *t);
+
+/* review.c: the requests v a t c, the verdict menu and the tags prompt. */
+void review_request(struct tui *t, enum tui_request req);
+/* Handles a key while the verdict menu is open. */
+void review_verdict_key(struct tui *t, int key);
+void review_tags_done(struct tui *t, const char *text);
+/* The reviewer (git identity), looked up once; NULL with an error shown. */
+const struct case_identity *review_who(struct tui *t);
+/* Leaves the screen for a program that needs the terminal, and comes
+ * back (suspend.c). */
+void tui_suspend(struct tui *t);
+void tui_resume(struct tui *t);
+/* One-letter verdict marks for gutters: '+' confirmed, '-' dismissed,
+ * '?' unclear, ' ' none. */
+char verdict_mark(int verdict);
 
 /* Formats an aligned time as HH:MM:SS (local time), "--:--:--" unknown. */
 void format_clock(int64_t ts, char *buf, size_t size);

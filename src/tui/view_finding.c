@@ -17,6 +17,9 @@ struct finding_view {
 	size_t count, index;
 	struct doc doc;
 	char kind[64];
+	int64_t shown_incident;  /* the incident and key of the finding shown */
+	char key[ANNOTATION_KEY_MAX + 1];
+	unsigned review_gen;     /* t->review_gen the text is from */
 };
 
 struct fill_ctx {
@@ -55,6 +58,8 @@ fill(void *ctx, const struct store_finding_row *r)
 	struct doc *d = &fv->doc;
 	const struct store_finding *f = &r->f;
 	snprintf(fv->kind, sizeof fv->kind, "%s", f->kind ? f->kind : "?");
+	fv->shown_incident = r->incident;
+	snprintf(fv->key, sizeof fv->key, "%s", f->stable_key ? f->stable_key : "");
 	doc_addf(d, severity_area(f->severity), 0, NULL, "%s, severity %s",
 	         f->kind ? f->kind : "?", alibi_severity_name(f->severity));
 	doc_add(d, AREA_default, 0, NULL, f->summary);
@@ -85,14 +90,51 @@ fill(void *ctx, const struct store_finding_row *r)
 	return 1;
 }
 
+/* One reviewer's annotation: who, verdict and tags, then the note.  All
+ * of it may come from a teammate's case repository: doc_draw makes it
+ * safe for the terminal. */
+static int
+add_annotation(void *ctx, const struct annotation *a)
+{
+	struct doc *d = ctx;
+	struct strbuf line = STRBUF_INIT;
+	sb_addf(&line, "%s  %s", a->author, annotation_verdict_name(a->verdict));
+	if (a->tags && *a->tags)
+		sb_addf(&line, "  tags: %s", a->tags);
+	if (!a->committed_in)
+		sb_adds(&line, "  (not committed)");
+	doc_add(d, AREA_default, 2, NULL, sb_str(&line));
+	if (a->note && *a->note)
+		doc_add(d, AREA_default, 6, NULL, a->note);
+	sb_free(&line);
+	return 0;
+}
+
+static void
+add_review(struct tui *t, struct finding_view *fv)
+{
+	struct alibi_error err = { 0 };
+	doc_add(&fv->doc, AREA_default, 0, NULL, "");
+	doc_add(&fv->doc, AREA_header, 0, NULL, "Review (v verdict, a note, t tags)");
+	size_t heading = fv->doc.npara;
+	if (annotations_each(t->st, fv->shown_incident, ANNOTATIONS_FINDING, fv->key,
+	                     add_annotation, &fv->doc, &err))
+		tui_error(t, "%s", err.msg);
+	if (fv->doc.npara == heading)
+		doc_add(&fv->doc, AREA_dim, 2, NULL, "no verdict or note yet");
+}
+
 static void
 load(struct tui *t, struct finding_view *fv, struct view *v)
 {
 	doc_clear(&fv->doc);
+	fv->review_gen = t->review_gen;
 	struct fill_ctx fc = { fv, 0 };
 	struct alibi_error err = { 0 };
 	if (store_each_finding(t->st, fv->incident, fill, &fc, &err))
 		tui_error(t, "%s", err.msg);
+	else if (fc.found)
+		add_review(t, fv);
 	else if (!fc.found)
 		doc_addf(&fv->doc, AREA_error, 0, NULL, "finding %" PRId64 " is gone "
 		         "(the incident was analysed again?)", fv->ids[fv->index]);
@@ -104,6 +146,13 @@ static void
 finding_draw(struct view *v, struct tui *t, int rows)
 {
 	struct finding_view *fv = v->data;
+	if (fv->review_gen != t->review_gen) {
+		/* Reloading resets the document: keep the reader's place. */
+		struct list keep = fv->doc.list;
+		load(t, fv, v);
+		fv->doc.list.cursor = keep.cursor;
+		fv->doc.list.top = keep.top;
+	}
 	doc_draw(&fv->doc, t, rows);
 }
 
@@ -163,10 +212,23 @@ finding_close(struct view *v)
 	free(fv);
 }
 
+static int
+finding_target(struct view *v, struct tui *t, struct review_target *out)
+{
+	struct finding_view *fv = v->data;
+	(void)t;
+	if (!fv->key[0])
+		return -1;
+	out->incident = fv->shown_incident;
+	snprintf(out->key, sizeof out->key, "%s", fv->key);
+	snprintf(out->what, sizeof out->what, "finding %zu (%s)", fv->index + 1, fv->kind);
+	return 0;
+}
+
 static const struct view_ops finding_ops = {
 	"finding", "Enter record  ]/[ finding  q back",
 	finding_draw, finding_request, finding_position, finding_find,
-	finding_close,
+	finding_close, finding_target,
 };
 
 int

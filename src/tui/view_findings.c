@@ -9,8 +9,8 @@
 #include "tui_internal.h"
 
 struct finding_entry {
-	int64_t id;
-	char *slug, *kind, *summary, *status;
+	int64_t id, incident;
+	char *slug, *kind, *summary, *status, *key;
 	enum alibi_severity severity;
 };
 
@@ -20,6 +20,7 @@ struct findings {
 	int64_t *ids;
 	size_t rows_cap, ids_cap;
 	struct list list;
+	unsigned review_gen;     /* t->review_gen the rows are from */
 };
 
 static int
@@ -35,6 +36,8 @@ collect(void *ctx, const struct store_finding_row *r)
 	struct finding_entry *e = &fs->rows[fs->list.count];
 	fs->ids[fs->list.count++] = r->id;
 	e->id = r->id;
+	e->incident = r->incident;
+	e->key = xstrdup(r->f.stable_key ? r->f.stable_key : "");
 	e->slug = xstrdup(r->incident_slug ? r->incident_slug : "");
 	e->kind = xstrdup(r->f.kind ? r->f.kind : "?");
 	e->summary = xstrdup(r->f.summary ? r->f.summary : "");
@@ -63,11 +66,29 @@ put_col(struct screen *s, int y, int x, int w, const char *text, int area)
 	return x + w + 1;
 }
 
+static void free_rows(struct findings *fs);
+
+/* The rows again after a verdict changed; the cursor stays on its row. */
+static void
+reload(struct findings *fs, struct tui *t)
+{
+	size_t cursor = fs->list.cursor;
+	free_rows(fs);
+	fs->list.count = 0;
+	fs->review_gen = t->review_gen;
+	struct alibi_error err = { 0 };
+	if (store_each_finding(t->st, fs->incident, collect, fs, &err))
+		tui_error(t, "%s", err.msg);
+	fs->list.cursor = cursor;
+}
+
 static void
 findings_draw(struct view *v, struct tui *t, int rows)
 {
 	struct findings *fs = v->data;
 	struct screen *s = &t->scr;
+	if (fs->review_gen != t->review_gen)
+		reload(fs, t);
 	if (rows < 2)
 		return;
 	int all = fs->incident == 0;
@@ -144,16 +165,37 @@ findings_find(struct view *v, struct tui *t, int forward)
 	return list_find(&fs->list, t, forward, row_text, fs);
 }
 
-static void
-findings_close(struct view *v)
+static int
+findings_target(struct view *v, struct tui *t, struct review_target *out)
 {
 	struct findings *fs = v->data;
+	(void)t;
+	if (fs->list.cursor >= fs->list.count)
+		return -1;
+	const struct finding_entry *e = &fs->rows[fs->list.cursor];
+	out->incident = e->incident;
+	snprintf(out->key, sizeof out->key, "%s", e->key);
+	snprintf(out->what, sizeof out->what, "finding %zu (%s)", fs->list.cursor + 1, e->kind);
+	return 0;
+}
+
+static void
+free_rows(struct findings *fs)
+{
 	for (size_t i = 0; i < fs->list.count; i++) {
 		free(fs->rows[i].slug);
 		free(fs->rows[i].kind);
 		free(fs->rows[i].summary);
 		free(fs->rows[i].status);
+		free(fs->rows[i].key);
 	}
+}
+
+static void
+findings_close(struct view *v)
+{
+	struct findings *fs = v->data;
+	free_rows(fs);
 	free(fs->rows);
 	free(fs->ids);
 	free(fs);
@@ -178,7 +220,7 @@ slug_of(void *ctx, const struct views_incident_row *r)
 static const struct view_ops findings_ops = {
 	"findings", "Enter detail  q back  h help",
 	findings_draw, findings_request, findings_position, findings_find,
-	findings_close,
+	findings_close, findings_target,
 };
 
 int
@@ -186,6 +228,7 @@ view_findings_open(struct tui *t, int64_t incident)
 {
 	struct findings *fs = xcalloc(1, sizeof *fs);
 	fs->incident = incident;
+	fs->review_gen = t->review_gen;
 	struct alibi_error err = { 0 };
 	if (store_each_finding(t->st, incident, collect, fs, &err))
 		tui_error(t, "%s", err.msg);

@@ -68,7 +68,7 @@ help_close(struct view *v)
 
 static const struct view_ops help_ops = {
 	"help", "q back  / search",
-	help_draw, help_request, help_position, help_find, help_close,
+	help_draw, help_request, help_position, help_find, help_close, NULL,
 };
 
 int

@@ -59,6 +59,10 @@ collect_finding(void *ctx, const struct store_finding_row *r)
 	memset(f, 0, sizeof *f);
 	f->id = r->id;
 	f->severity = r->f.severity;
+	f->key = xstrdup(r->f.stable_key ? r->f.stable_key : "");
+	f->kind = xstrdup(r->f.kind ? r->f.kind : "?");
+	int v = r->verdict ? annotation_verdict_from_name(r->verdict) : ANNOTATION_NONE;
+	f->verdict = v < 0 ? ANNOTATION_NONE : v;
 	f->ts = INT64_MAX;
 	if (r->f.severity >= ALIBI_SEV_LOW && r->f.severity <= ALIBI_SEV_HIGH)
 		inc->by_severity[r->f.severity]++;
@@ -191,11 +195,54 @@ item_mark(struct incident *inc, struct tl_item *it)
 		m--;
 	it->finding = m->finding;
 	for (; m < inc->marks + inc->nmarks && cmp_mark(m, &key) == 0; m++) {
-		if (m->severity > it->severity)
+		/* The verdict shown is that of the finding whose severity is. */
+		if (m->severity > it->severity) {
 			it->severity = m->severity;
+			it->verdict = inc->findings[m->finding].verdict;
+		}
 		if (m->finding < it->finding)
 			it->finding = m->finding;
 	}
+}
+
+struct verdict_ctx {
+	struct incident *inc;
+	size_t *by_load;             /* store order -> time order */
+	size_t seen;
+};
+
+static int
+reload_verdict(void *ctx, const struct store_finding_row *r)
+{
+	struct verdict_ctx *vc = ctx;
+	size_t i = vc->seen++;
+	if (i >= vc->inc->nfindings)
+		return 1;
+	struct finding_target *f = &vc->inc->findings[vc->by_load[i]];
+	if (f->id == r->id) {
+		int v = r->verdict ? annotation_verdict_from_name(r->verdict) : ANNOTATION_NONE;
+		f->verdict = v < 0 ? ANNOTATION_NONE : v;
+	}
+	return 0;
+}
+
+/* After a verdict changed: the findings' verdicts again, and the panes
+ * read anew so their gutters show them. */
+static void
+reload_verdicts(struct incident *inc)
+{
+	struct tui *t = inc->t;
+	inc->review_gen = t->review_gen;
+	size_t n = inc->nfindings;
+	struct verdict_ctx vc = { inc, xmalloc((n + 1) * sizeof *vc.by_load), 0 };
+	for (size_t s = 0; s < n; s++)
+		vc.by_load[inc->findings[s].loaded_as] = s;
+	struct alibi_error err = { 0 };
+	if (store_each_finding(t->st, inc->id, reload_verdict, &vc, &err))
+		tui_error(t, "%s", err.msg);
+	free(vc.by_load);
+	inc->said.loaded = 0;
+	inc->did.loaded = 0;
 }
 
 /* 1 when finding number `finding` cites the item. */
@@ -222,6 +269,9 @@ draw_gutter(struct screen *s, int y, int x, const struct tl_item *it)
 		return;
 	screen_puts(s, y, x, 1, letters[it->severity],
 	            severity_area((enum alibi_severity)it->severity));
+	char mark[2] = { verdict_mark(it->verdict), '\0' };
+	if (mark[0] != ' ')
+		screen_puts(s, y, x + 1, 1, mark, AREA_dim);
 }
 
 void
@@ -294,6 +344,8 @@ static void
 incident_draw(struct view *v, struct tui *t, int rows)
 {
 	struct incident *inc = v->data;
+	if (inc->review_gen != t->review_gen)
+		reload_verdicts(inc);
 	layout(inc, rows);
 	struct pane *a = active_pane(inc);
 	pane_load(a);
@@ -517,6 +569,29 @@ incident_request(struct view *v, struct tui *t, enum tui_request req)
 	return 1;
 }
 
+/* v, a and t: the finding of the selected line (as Enter opens it), else
+ * the one ] went to, else the incident. */
+static int
+incident_target(struct view *v, struct tui *t, struct review_target *out)
+{
+	struct incident *inc = v->data;
+	layout(inc, tui_view_rows(t));
+	pane_load(active_pane(inc));
+	const struct tl_item *it = pane_selected(active_pane(inc), NULL);
+	long f = inc->current;
+	if (it && it->finding >= 0)
+		f = item_cites(inc, it, inc->current) ? inc->current : it->finding;
+	out->incident = inc->id;
+	if (f >= 0 && f < (long)inc->nfindings) {
+		snprintf(out->key, sizeof out->key, "%s", inc->findings[f].key);
+		snprintf(out->what, sizeof out->what, "finding %ld/%zu (%s)", f + 1,
+		         inc->nfindings, inc->findings[f].kind);
+	} else {
+		snprintf(out->what, sizeof out->what, "incident %s", inc->slug);
+	}
+	return 0;
+}
+
 static void
 incident_position(struct view *v, struct tui *t, struct strbuf *out)
 {
@@ -563,6 +638,10 @@ incident_close(struct view *v)
 	pane_free(&inc->said);
 	pane_free(&inc->did);
 	views_timeline_close(&inc->tl);
+	for (size_t i = 0; i < inc->nfindings; i++) {
+		free(inc->findings[i].key);
+		free(inc->findings[i].kind);
+	}
 	free(inc->findings);
 	free(inc->finding_ids);
 	free(inc->marks);
@@ -573,7 +652,7 @@ incident_close(struct view *v)
 static const struct view_ops incident_ops = {
 	"incident", "Tab pane  ] finding  h help",
 	incident_draw, incident_request, incident_position, incident_find,
-	incident_close,
+	incident_close, incident_target,
 };
 
 struct slug_ctx {
@@ -600,6 +679,7 @@ view_incident_open(struct tui *t, int64_t id)
 	inc->t = t;
 	inc->id = id;
 	inc->current = -1;
+	inc->review_gen = t->review_gen;
 	if (views_timeline_open(t->st, id, &inc->tl, &err)) {
 		tui_error(t, "%s", err.msg);
 		free(inc);

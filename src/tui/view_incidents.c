@@ -13,18 +13,25 @@ struct incident_entry {
 	char *slug, *title;
 	int64_t sources, findings, reviewed;
 	int64_t by_severity[4];
+	int verdict;             /* the incident's own verdict */
 };
 
 struct incidents {
 	struct incident_entry *rows;
 	size_t cap;
 	struct list list;
+	struct store *st;
+	unsigned review_gen;     /* t->review_gen the rows are from */
 };
 
 static int
 collect(void *ctx, const struct views_incident_row *r)
 {
 	struct incidents *in = ctx;
+	enum annotation_verdict verdict = ANNOTATION_NONE;
+	struct alibi_error err = { 0 };
+	if (annotations_verdict(in->st, r->id, NULL, &verdict, &err))
+		verdict = ANNOTATION_NONE;
 	void *p = in->rows;
 	grow_array(&p, sizeof *in->rows, &in->cap, in->list.count + 1);
 	in->rows = p;
@@ -36,12 +43,26 @@ collect(void *ctx, const struct views_incident_row *r)
 	e->findings = r->findings;
 	e->reviewed = r->reviewed;
 	memcpy(e->by_severity, r->by_severity, sizeof e->by_severity);
+	e->verdict = verdict;
 	return 0;
 }
 
+/* "unreviewed", "2/5 reviewed"; with the incident's own verdict,
+ * "confirmed 2/5" or "confirmed" once every finding has one. */
 static void
 review_status(const struct incident_entry *e, char *buf, size_t size)
 {
+	if (e->verdict != ANNOTATION_NONE) {
+		const char *name = annotation_verdict_name((enum annotation_verdict)e->verdict);
+		if (e->findings == 0 || e->reviewed >= e->findings)
+			snprintf(buf, size, "%s", name);
+		else
+			snprintf(buf, size, "%s %lld/%lld", name, (long long)e->reviewed,
+			         (long long)e->findings);
+		if (strlen(buf) > 14)   /* the column's width */
+			snprintf(buf, size, "%s", name);
+		return;
+	}
 	if (e->findings == 0)
 		snprintf(buf, size, "no findings");
 	else if (e->reviewed == 0)
@@ -78,11 +99,29 @@ draw_severities(struct screen *s, int y, int x, const int64_t *by_sev)
 	}
 }
 
+static void free_rows(struct incidents *in);
+
+/* The rows again after a review or an opened case changed them. */
+static void
+reload(struct incidents *in, struct tui *t)
+{
+	size_t cursor = in->list.cursor;
+	free_rows(in);
+	in->list.count = 0;
+	in->review_gen = t->review_gen;
+	struct alibi_error err = { 0 };
+	if (views_each_incident(t->st, collect, in, &err))
+		tui_error(t, "%s", err.msg);
+	in->list.cursor = cursor;
+}
+
 static void
 incidents_draw(struct view *v, struct tui *t, int rows)
 {
 	struct incidents *in = v->data;
 	struct screen *s = &t->scr;
+	if (in->review_gen != t->review_gen)
+		reload(in, t);
 	if (rows < 2)
 		return;
 	int x = column(s, 0, 0, 22, "INCIDENT", AREA_header);
@@ -109,8 +148,9 @@ incidents_draw(struct view *v, struct tui *t, int rows)
 		if (x < s->cols)
 			draw_severities(s, y, x, e->by_severity);
 		x += 14;
-		x = column(s, y, x, 14, review, e->findings && e->reviewed < e->findings
-		                                ? AREA_default : AREA_dim);
+		x = column(s, y, x, 14, review,
+		           e->verdict == ANNOTATION_NONE && e->findings && e->reviewed < e->findings
+		           ? AREA_default : AREA_dim);
 		x = column(s, y, x, 7, sources, AREA_default);
 		column(s, y, x, s->cols, e->title, AREA_default);
 		if (i == in->list.cursor)
@@ -168,14 +208,34 @@ incidents_find(struct view *v, struct tui *t, int forward)
 	return list_find(&in->list, t, forward, row_text, in);
 }
 
-static void
-incidents_close(struct view *v)
+/* At the incidents list, v a and t are about the incident itself. */
+static int
+incidents_target(struct view *v, struct tui *t, struct review_target *out)
 {
 	struct incidents *in = v->data;
+	const struct incident_entry *e = selected(in);
+	(void)t;
+	if (!e)
+		return -1;
+	out->incident = e->id;
+	snprintf(out->what, sizeof out->what, "incident %s", e->slug);
+	return 0;
+}
+
+static void
+free_rows(struct incidents *in)
+{
 	for (size_t i = 0; i < in->list.count; i++) {
 		free(in->rows[i].slug);
 		free(in->rows[i].title);
 	}
+}
+
+static void
+incidents_close(struct view *v)
+{
+	struct incidents *in = v->data;
+	free_rows(in);
 	free(in->rows);
 	free(in);
 }
@@ -183,7 +243,7 @@ incidents_close(struct view *v)
 static const struct view_ops incidents_ops = {
 	"incidents", "Enter open  f findings  h help",
 	incidents_draw, incidents_request, incidents_position, incidents_find,
-	incidents_close,
+	incidents_close, incidents_target,
 };
 
 int
@@ -191,6 +251,8 @@ view_incidents_open(struct tui *t)
 {
 	struct incidents *in = xcalloc(1, sizeof *in);
 	struct alibi_error err = { 0 };
+	in->st = t->st;
+	in->review_gen = t->review_gen;
 	if (views_each_incident(t->st, collect, in, &err))
 		tui_error(t, "%s", err.msg);
 	struct view *v = view_new(&incidents_ops, in);

@@ -64,7 +64,7 @@ raw_close(struct view *v)
 
 static const struct view_ops raw_ops = {
 	"record", "q back  / search  h help",
-	raw_draw, raw_request, raw_position, raw_find, raw_close,
+	raw_draw, raw_request, raw_position, raw_find, raw_close, NULL,
 };
 
 int
@@ -81,6 +81,25 @@ view_raw_open(struct tui *t, int type, int64_t id)
 	}
 	struct view *v = view_new(&raw_ops, rv);
 	sb_addf(&v->title, "record: %s %" PRId64, store_evidence_type_name((enum store_evidence_type)type), id);
+	tui_push(t, v);
+	return 0;
+}
+
+int
+view_messages_open(struct tui *t, const char *title, const char *text)
+{
+	struct raw_view *rv = xcalloc(1, sizeof *rv);
+	/* One paragraph a line; the text may quote names from a case
+	 * repository, and doc_draw makes every character safe. */
+	for (const char *p = text; *p;) {
+		size_t n = strcspn(p, "\n");
+		char *line = xstrndup(p, n);
+		doc_add(&rv->doc, AREA_default, 0, NULL, line);
+		free(line);
+		p += n + (p[n] == '\n');
+	}
+	struct view *v = view_new(&raw_ops, rv);
+	sb_adds(&v->title, title);
 	tui_push(t, v);
 	return 0;
 }

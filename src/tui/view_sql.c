@@ -178,7 +178,7 @@ sql_close(struct view *v)
 
 static const struct view_ops sql_ops = {
 	"sql", "Left/Right columns  q back",
-	sql_draw, sql_request, sql_position, sql_find, sql_close,
+	sql_draw, sql_request, sql_position, sql_find, sql_close, NULL,
 };
 
 /* A write refused by the authorizer or the read-only connection. */

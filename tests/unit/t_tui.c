@@ -156,8 +156,8 @@ test_finding_detail(void)
 		"  action     transfer /srv/models/agent2/w.safetensors -> /backup/w.safetensors\n"
 		"             10.0.0.7:22  (actions.strace:104, 12:00:07)\n"
 		"\n"
-		"\n"
-		" finding 2 of 2: false-report  11/16          Enter record  ]/[ finding  q back\n"
+		"Review (v verdict, a note, t tags)\n"
+		" finding 2 of 2: false-report  11/19          Enter record  ]/[ finding  q back\n"
 		"\n");
 	free(got);
 	/* Enter on the claim opens its record; [ steps to the other finding. */
@@ -271,7 +271,7 @@ test_search_forward_back_and_n(void)
 	CHECK_STR(last_line(got, buf, sizeof buf), "no search yet: / or ? starts one");
 	free(got);
 	got = fixture_run(&fx, 80, 14, "h/SQL<Enter>\n:save-display %s\n");
-	CHECK(strstr(got ? got : "", " 33/59") != NULL);
+	CHECK(strstr(got ? got : "", " 33/69") != NULL);
 	free(got);
 }
 
