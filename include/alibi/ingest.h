@@ -77,5 +77,8 @@ int openai_parse(const struct ingest_input *in, struct ingest_sink *sink,
 int anthropic_detect(const char *head, size_t len);
 int anthropic_parse(const struct ingest_input *in, struct ingest_sink *sink,
                     struct alibi_error *err);
+int auditd_detect(const char *head, size_t len);
+int auditd_parse(const struct ingest_input *in, struct ingest_sink *sink,
+                 struct alibi_error *err);
 
 #endif
