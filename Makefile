@@ -79,6 +79,10 @@ $(BUILD)/asan-tests/%: tests/unit/%.c tests/unit/unit.h $(BUILD)/libalibi-asan.a
 unit: $(UNIT_BIN)
 asan-unit: $(ASAN_BIN)
 
+# `make bench`: the benchmark table (bench/README.md); BENCH_FULL=1 adds 10M lines.
+bench:
+	@sh bench/run.sh
+
 # `make check`: unit tests, command-line tests, UI tests, then the unit tests
 # again under ASan + UBSan. tests/run prints the closing `N passed, N failed`.
 check: deps
