@@ -80,5 +80,20 @@ int anthropic_parse(const struct ingest_input *in, struct ingest_sink *sink,
 int auditd_detect(const char *head, size_t len);
 int auditd_parse(const struct ingest_input *in, struct ingest_sink *sink,
                  struct alibi_error *err);
+int openhands_detect(const char *head, size_t len);
+int openhands_parse(const struct ingest_input *in, struct ingest_sink *sink,
+                    struct alibi_error *err);
+int miniswe_detect(const char *head, size_t len);
+int miniswe_parse(const struct ingest_input *in, struct ingest_sink *sink,
+                  struct alibi_error *err);
+int claudecode_detect(const char *head, size_t len);
+int claudecode_parse(const struct ingest_input *in, struct ingest_sink *sink,
+                     struct alibi_error *err);
+int otel_detect(const char *head, size_t len);
+int otel_parse(const struct ingest_input *in, struct ingest_sink *sink,
+               struct alibi_error *err);
+int inspect_detect(const char *head, size_t len);
+int inspect_parse(const struct ingest_input *in, struct ingest_sink *sink,
+                  struct alibi_error *err);
 
 #endif

@@ -24,11 +24,11 @@ cmd_formats(struct cli *cli, int argc, char **argv)
 		fputs(formats_usage, stderr);
 		return EXIT_USAGE;
 	}
-	printf("%-12s %-11s %s\n", "FORMAT", "KIND", "DESCRIPTION");
+	printf("%-15s %-11s %s\n", "FORMAT", "KIND", "DESCRIPTION");
 	for (const struct ingest_format *f = ingest_formats(); f->name; f++) {
-		printf("%-12s %-11s %s\n", f->name,
+		printf("%-15s %-11s %s\n", f->name,
 		       f->kind == INGEST_TRANSCRIPT ? "transcript" : "actions", f->description);
-		printf("%-12s %-11s detects: %s\n", "", "", f->detects_on);
+		printf("%-15s %-11s detects: %s\n", "", "", f->detects_on);
 	}
 	return EXIT_OK;
 }

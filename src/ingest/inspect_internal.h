@@ -1,0 +1,61 @@
+/* inspect_internal.h — what the two halves of the Inspect eval log parser
+ * (inspect.c: the log and its messages; inspect_events.c: its events)
+ * share. */
+#ifndef ALIBI_INSPECT_INTERNAL_H
+#define ALIBI_INSPECT_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "alibi/jsonrec.h"
+#include "alibi/strbuf.h"
+
+/* A tool call already emitted: its id in the log and the sink's row. */
+struct inspect_call {
+	const char *call_id;
+	int64_t row;
+};
+
+/* One event of the sample, with the tool event it is nested in (older
+ * logs keep a tool's sandbox events inside it), or -1. */
+struct inspect_event {
+	const cJSON *ev;
+	ptrdiff_t parent;
+	int64_t call_row;   /* tool events: the row of their call, else 0 */
+};
+
+struct inspect {
+	struct jsonrec_transcript t;
+	const cJSON *attachments;   /* samples[].attachments: attachment://HASH */
+	const cJSON *content;       /* samples[].transcript.content: tc://HASH */
+	struct inspect_call *calls;
+	size_t ncalls, calls_cap;
+	struct inspect_event *events;
+	size_t nevents, events_cap;
+	size_t model_cursor;        /* matching assistant messages without ids */
+	int64_t init_ts;            /* the sample_init event, or ALIBI_TS_NONE */
+	struct strbuf text, args;
+};
+
+/* Replaces every attachment:// and tc:// string under item by the text it
+ * names, when the log holds it. */
+void inspect_resolve_refs(struct inspect *in, cJSON *item);
+/* Collects the sample's events (samples[].events, or the older
+ * samples[].transcript.events) into in->events. */
+void inspect_collect_events(struct inspect *in, const cJSON *sample);
+/* An ISO time member of obj, or ALIBI_TS_NONE; marks the transcript as
+ * timed when found. */
+int64_t inspect_time(struct inspect *in, const cJSON *obj, const char *key);
+/* When the message was said, from its own time or the events'. */
+int64_t inspect_message_ts(struct inspect *in, const cJSON *msg, const char *role);
+/* Emits the tool events no message covered and the sandbox events' ops. */
+void inspect_emit_events(struct inspect *in);
+/* A tool result's text: a string, or a list of content parts. */
+void inspect_content_text(const cJSON *content, struct strbuf *out);
+/* Appends a tool's error as "[error TYPE] message"; returns 1 when there
+ * was one. */
+int inspect_add_error(const cJSON *error, struct strbuf *text);
+void inspect_remember_call(struct inspect *in, const char *call_id, int64_t row);
+int64_t inspect_call_row(const struct inspect *in, const char *call_id);
+
+#endif
