@@ -56,7 +56,7 @@ $(GEN_SRC): src/analyze/default.rules
 	   od -An -v -tx1 $< | sed -e 's/ *\([0-9a-f][0-9a-f]\)/(char)0x\1,/g'; \
 	   echo '0x00 };'; } > $@
 
-$(BUILD)/tests/%: tests/unit/%.c tests/unit/unit.h $(BUILD)/libalibi.a
+$(BUILD)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(BUILD)/libalibi.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(BUILD)/libalibi.a $(LDLIBS_ALL)
 
@@ -72,7 +72,7 @@ $(BUILD)/libalibi-asan.a: $(ASAN_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(BUILD)/asan-tests/%: tests/unit/%.c tests/unit/unit.h $(BUILD)/libalibi-asan.a
+$(BUILD)/asan-tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(BUILD)/libalibi-asan.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CSTD) $(ASAN_FLAGS) $(WARN) -Iinclude -Itests/unit $(PKG_CFLAGS) -o $@ $< $(BUILD)/libalibi-asan.a $(LDLIBS_ALL)
 
