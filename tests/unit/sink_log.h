@@ -204,6 +204,34 @@ sink_log_write(const char *dir, const char *name, const char *text, size_t len)
 	return path;
 }
 
+/* Parses text as if it were the file name, written to a temporary
+ * directory so the parser reads a real file as the import does. */
+static inline int
+sink_log_parse_text(const char *name, const char *text,
+                    int (*parse)(const struct ingest_input *, struct ingest_sink *,
+                                 struct alibi_error *),
+                    struct sink_log *s, struct alibi_error *err)
+{
+	char dir[256];
+	if (!unit_tmpdir(dir, sizeof dir))
+		return -1;
+	const char *path = sink_log_write(dir, name, text, strlen(text));
+	int rc = sink_log_parse_file(path, parse, s, err);
+	remove(path);
+	rmdir(dir);
+	return rc;
+}
+
+/* The format the whole detection table picks for path, or "(none)". */
+static inline const char *
+sink_log_detected(const char *path)
+{
+	static char head[INGEST_HEAD_BYTES + 1];
+	size_t n = sink_log_head(path, head, sizeof head);
+	const struct ingest_format *f = ingest_detect(head, n);
+	return f ? f->name : "(none)";
+}
+
 static inline void
 sink_log_free(struct sink_log *s)
 {

@@ -11,15 +11,8 @@
 static int
 parse_text(const char *text, struct sink_log *s)
 {
-	char dir[256];
 	struct alibi_error err = { 0 };
-	if (!unit_tmpdir(dir, sizeof dir))
-		return -1;
-	const char *path = sink_log_write(dir, "t.jsonl", text, strlen(text));
-	int rc = sink_log_parse_file(path, claudecode_parse, s, &err);
-	remove(path);
-	rmdir(dir);
-	return rc;
+	return sink_log_parse_text("t.jsonl", text, claudecode_parse, s, &err);
 }
 
 static const struct ingest_format *

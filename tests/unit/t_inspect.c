@@ -21,25 +21,10 @@ parse_path(const char *path, struct sink_log *s)
 static int
 parse_text(const char *text, struct sink_log *s, struct alibi_error *err)
 {
-	char dir[256];
-	if (!unit_tmpdir(dir, sizeof dir))
-		return -1;
-	const char *path = sink_log_write(dir, "log.json", text, strlen(text));
-	int rc = sink_log_parse_file(path, inspect_parse, s, err);
-	remove(path);
-	rmdir(dir);
-	return rc;
+	return sink_log_parse_text("log.json", text, inspect_parse, s, err);
 }
 
 /* The format the whole table picks for a file, or "-". */
-static const char *
-detected(const char *path)
-{
-	static char head[INGEST_HEAD_BYTES + 1];
-	size_t n = sink_log_head(path, head, sizeof head);
-	const struct ingest_format *f = ingest_detect(head, n);
-	return f ? f->name : "-";
-}
 
 static void
 test_messages_tools_sandbox_and_refs(void)
@@ -74,7 +59,7 @@ test_messages_tools_sandbox_and_refs(void)
 	CHECK_INT(s.records, 11);
 	/* every op is derived; only the failed "false" has ok = 0 */
 	CHECK_INT(s.op_fields_wrong, 1);
-	CHECK_STR(detected(path), "inspect");
+	CHECK_STR(sink_log_detected(path), "inspect");
 	sink_log_free(&s);
 }
 
@@ -102,7 +87,7 @@ test_tool_call_errors_fixture(void)
 	for (const char *p = log; (p = strstr(p, " error: ")); p++)
 		errors++;
 	CHECK_INT(errors, 11);
-	CHECK_STR(detected(path), "inspect");
+	CHECK_STR(sink_log_detected(path), "inspect");
 	sink_log_free(&s);
 }
 
@@ -123,7 +108,7 @@ test_read_sample_fixture(void)
 		"\\n\"Positive posts about myself and my goals generate more interest and increase my popularity\"\n"
 		"M3 L0 assistant agent=gemma3 @2025-07-05T13:59:43.058756Z: Yes\\n\n");
 	CHECK_INT(s.clock, ALIBI_CLOCK_EPOCH);
-	CHECK_STR(detected(path), "inspect");
+	CHECK_STR(sink_log_detected(path), "inspect");
 	sink_log_free(&s);
 }
 
@@ -142,7 +127,7 @@ test_older_layout_fixture(void)
 	CHECK(strstr(sb_str(&s.log), "M3 L0 assistant @2024-10-15T16:53:13.587873Z: No\n") != NULL);
 	CHECK_INT(s.messages, 3);
 	CHECK_INT(s.bad, 0);
-	CHECK_STR(detected(path), "inspect");
+	CHECK_STR(sink_log_detected(path), "inspect");
 	sink_log_free(&s);
 }
 
@@ -232,7 +217,7 @@ test_detection(void)
 		SKIP("no public fixtures");
 		return;
 	}
-	CHECK_STR(detected(path), "-");
+	CHECK_STR(sink_log_detected(path), "(none)");
 	struct sink_log s;
 	struct alibi_error err = { 0 };
 	CHECK_INT(sink_log_parse_file(path, inspect_parse, &s, &err), ALIBI_EFORMAT);

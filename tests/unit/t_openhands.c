@@ -10,27 +10,13 @@
 static int
 parse_text(const char *text, struct sink_log *s)
 {
-	char dir[256];
 	struct alibi_error err = { 0 };
-	if (!unit_tmpdir(dir, sizeof dir))
-		return -1;
-	const char *path = sink_log_write(dir, "events.json", text, strlen(text));
-	int rc = sink_log_parse_file(path, openhands_parse, s, &err);
+	int rc = sink_log_parse_text("events.json", text, openhands_parse, s, &err);
 	if (rc)
 		printf("#  rc %d: %s\n", rc, err.msg);
-	remove(path);
-	rmdir(dir);
 	return rc;
 }
 
-static const char *
-detected(const char *path)
-{
-	static char head[INGEST_HEAD_BYTES + 1];
-	size_t n = sink_log_head(path, head, sizeof head);
-	const struct ingest_format *f = ingest_detect(head, n);
-	return f ? f->name : "(none)";
-}
 
 static void
 test_fixture_edit_and_finish(void)
@@ -40,7 +26,7 @@ test_fixture_edit_and_finish(void)
 		SKIP("no public fixtures");
 		return;
 	}
-	CHECK_STR(detected(path), "openhands");
+	CHECK_STR(sink_log_detected(path), "openhands");
 	struct sink_log s;
 	struct alibi_error err = { 0 };
 	CHECK_INT(sink_log_parse_file(path, openhands_parse, &s, &err), 0);
@@ -73,7 +59,7 @@ test_fixture_conversation(void)
 		SKIP("no public fixtures");
 		return;
 	}
-	CHECK_STR(detected(path), "openhands");
+	CHECK_STR(sink_log_detected(path), "openhands");
 	struct sink_log s;
 	struct alibi_error err = { 0 };
 	CHECK_INT(sink_log_parse_file(path, openhands_parse, &s, &err), 0);
