@@ -5,6 +5,8 @@ CC      ?= cc
 PKGS    := ncursesw sqlite3 libpcre2-8 libgit2 libcjson
 PREFIX  ?= /usr/local
 BUILD   := build
+# The binary: ./alibi for the default build, BUILD/alibi for any other.
+BIN     := $(if $(filter build,$(BUILD)),alibi,$(BUILD)/alibi)
 
 WARN    := -Wall -Wextra -Wpedantic -Wshadow
 CSTD    := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
@@ -29,9 +31,9 @@ ASAN_OBJ   := $(LIB_SRC:%.c=$(BUILD)/asan/%.o) $(BUILD)/asan/gen/default_rules.o
 ASAN_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/asan-tests/%)
 
 .PHONY: all check demo deps unit asan-unit clean install bench
-all: alibi
+all: $(BIN)
 
-alibi: $(BUILD)/obj/src/cli/main.o $(BUILD)/libalibi.a
+$(BIN): $(BUILD)/obj/src/cli/main.o $(BUILD)/libalibi.a
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS_ALL)
 
 $(BUILD)/libalibi.a: $(LIB_OBJ)
@@ -86,8 +88,8 @@ bench:
 # `make check`: unit tests, command-line tests, UI tests, then the unit tests
 # again under ASan + UBSan. tests/run prints the closing `N passed, N failed`.
 check: deps
-	@$(MAKE) --no-print-directory alibi unit asan-unit
-	@sh tests/run
+	@$(MAKE) --no-print-directory $(BIN) unit asan-unit
+	@BUILD=$(BUILD) ALIBI=$(abspath $(BIN)) sh tests/run
 
 # Installs what the build needs when pkg-config cannot find it (Debian).
 DEBS := build-essential pkg-config libncursesw5-dev libsqlite3-dev libpcre2-dev libgit2-dev libcjson-dev
@@ -115,4 +117,4 @@ install: alibi
 	install -m 644 man/*.5 $(DESTDIR)$(PREFIX)/share/man/man5/
 
 clean:
-	rm -rf $(BUILD) alibi
+	rm -rf $(BUILD) $(BIN)
