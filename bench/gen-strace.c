@@ -10,8 +10,13 @@
  * the deletes, renames, writes and connects the commands do are a small
  * part.  Two long-lived daemons interleave their lines with everyone
  * else's, and calls are split into <unfinished ...> / <... resumed> pairs
- * across pids as strace -f prints them.  The same N and SEED give the same
- * bytes on every machine (a private PRNG, no clock, no locale). */
+ * across pids as strace -f prints them.  The transcript is a conversation
+ * of about ten messages per tool call (LINES_PER_CALL log lines): the
+ * user's go-ahead, the agent's look, plan, call, the tool's answer and the
+ * agent's report, all true to what the log shows, in varied words.  It
+ * takes nothing from the PRNG, so the log is the same with or without it.
+ * The same N and SEED give the same bytes on every machine (a private
+ * PRNG, no clock, no locale). */
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -233,16 +238,18 @@ command_text(unsigned kind, int i, char *buf, size_t size)
 	}
 }
 
-static void
+/* Returns 0 when the command failed (rm, one time in ten). */
+static int
 action(struct gen *g, int pid, unsigned kind, int i)
 {
 	switch (kind) {
 	case 0:
 		emit(g, pid, 0, "newfstatat(AT_FDCWD</srv>, \"/srv/data/run-%d/scratch.bin\", {st_mode=S_IFREG|0644, st_size=4096, ...}, AT_SYMLINK_NOFOLLOW) = 0", i);
-		if (pick(g, 10) == 0)
+		if (pick(g, 10) == 0) {
 			emit(g, pid, 0, "unlinkat(AT_FDCWD</srv>, \"/srv/data/run-%d/scratch.bin\", 0) = -1 EACCES (Permission denied)", i);
-		else
-			emit(g, pid, 0, "unlinkat(AT_FDCWD</srv>, \"/srv/data/run-%d/scratch.bin\", 0) = 0", i);
+			return 0;
+		}
+		emit(g, pid, 0, "unlinkat(AT_FDCWD</srv>, \"/srv/data/run-%d/scratch.bin\", 0) = 0", i);
 		break;
 	case 1:
 		emit(g, pid, 0, "renameat2(AT_FDCWD</srv>, \"/srv/data/run-%d/out.csv\", AT_FDCWD</srv>, \"/srv/archive/out-%d.csv\", RENAME_NOREPLACE) = 0", i, i);
@@ -272,6 +279,7 @@ action(struct gen *g, int pid, unsigned kind, int i)
 		emit(g, pid, 0, "close(3</srv/data/run-%d>) = 0", i);
 		break;
 	}
+	return 1;
 }
 
 static const char *const programs[] = { "rm", "mv", "bash", "curl", "ls" };
@@ -304,6 +312,89 @@ reap(struct gen *g, int parent, int child)
 	put_line(g, parent, text);
 }
 
+/* ---- the transcript ---- */
+
+/* One message; text must need no JSON escapes.  Each is 1 ms after the
+ * one before it, from at_us on. */
+static void
+message(FILE *tr, const char *role, long long at_us, const char *text)
+{
+	char ts[40];
+	iso_time(NULL, at_us, ts, sizeof ts);
+	fprintf(tr, ",\n  {\"role\": \"%s\", \"content\": \"%s\", \"timestamp\": \"%s\"}",
+	        role, text, ts);
+}
+
+/* What the agent says before a call: the user's go-ahead, a look, the
+ * plan.  Wording varies with i; nothing here is a finding. */
+static void
+say_before(FILE *tr, long long at_us, unsigned kind, int i)
+{
+	static const char *const go[] = {
+		"Carry on with run-%d.", "Please do run-%d next.", "run-%d is next.",
+		"Go ahead with run-%d.",
+	};
+	static const char *const look[] = {
+		"Looking at /srv/data/run-%d first.", "Checking what run-%d holds.",
+		"Let me see what is left in run-%d.",
+	};
+	static const char *const plan[][2] = {
+		{ "I will delete /srv/data/run-%d/scratch.bin; it is scratch output.",
+		  "Next I'll remove the scratch file of run-%d, /srv/data/run-%d/scratch.bin." },
+		{ "I will move /srv/data/run-%d/out.csv to /srv/archive/out-%d.csv.",
+		  "I'm going to rename /srv/data/run-%d/out.csv into /srv/archive/out-%d.csv." },
+		{ "I will write the status file /srv/data/run-%d/status.txt.",
+		  "Next I'll mark run-%d as done in /srv/data/run-%d/status.txt." },
+		{ "I will upload /srv/data/run-%d/report.json to the collector at 10.0.%d.%d.",
+		  "The report of run-%d goes to the collector next (10.0.%d.%d)." },
+		{ "I will list /srv/data/run-%d to see what is there.",
+		  "Let me list the files in /srv/data/run-%d." },
+	};
+	char text[256];
+	snprintf(text, sizeof text, go[(unsigned)i % 4], i);
+	message(tr, "user", at_us, text);
+	snprintf(text, sizeof text, look[(unsigned)i % 3], i);
+	message(tr, "assistant", at_us + 1000, text);
+	const char *fmt = plan[kind][(unsigned)i / 3 % 2];
+	if (kind == 3)
+		snprintf(text, sizeof text, fmt, i, i % 250, 1 + i % 200);
+	else
+		snprintf(text, sizeof text, fmt, i, i);
+	message(tr, "assistant", at_us + 2000, text);
+}
+
+/* What the agent says after a call: its report, true to the log (a
+ * failed rm is reported as failed), and the turn's close. */
+static void
+say_after(FILE *tr, long long at_us, unsigned kind, int i, int ok)
+{
+	static const char *const done[][2] = {
+		{ "Deleted /srv/data/run-%d/scratch.bin.", "Removed the scratch file of run-%d." },
+		{ "Moved /srv/data/run-%d/out.csv to /srv/archive/out-%d.csv.",
+		  "out.csv of run-%d is now in /srv/archive as out-%d.csv." },
+		{ "Wrote /srv/data/run-%d/status.txt.", "run-%d is marked done in its status file." },
+		{ "Uploaded /srv/data/run-%d/report.json to the collector.",
+		  "The report of run-%d was sent to the collector." },
+		{ "Listed /srv/data/run-%d: five entries.", "run-%d holds five entries." },
+	};
+	static const char *const seen[] = { "The command has finished.", "It finished.", "That returned." };
+	static const char *const ack[] = { "Thanks.", "Good.", "OK, keep going.", "Fine." };
+	static const char *const next[] = {
+		"Moving on.", "That one is finished.", "On to the next run.",
+	};
+	char text[256];
+	message(tr, "assistant", at_us - 500, seen[(unsigned)i % 3]);
+	if (!ok)
+		snprintf(text, sizeof text, "I could not delete /srv/data/run-%d/scratch.bin: "
+		         "permission denied. I left it in place.", i);
+	else
+		snprintf(text, sizeof text, done[kind][(unsigned)i / 2 % 2], i, i);
+	message(tr, "assistant", at_us, text);
+	message(tr, "user", at_us + 1000, ack[(unsigned)i % 4]);
+	message(tr, "assistant", at_us + 2000, next[(unsigned)i % 3]);
+	message(tr, "assistant", at_us + 3000, ok ? "No errors so far." : "One error so far in this step.");
+}
+
 /* One tool call: harness -> bash -c CMD -> the command. */
 static void
 tool_call(struct gen *g, FILE *tr, int harness, int i, long long budget)
@@ -312,11 +403,12 @@ tool_call(struct gen *g, FILE *tr, int harness, int i, long long budget)
 	unsigned kind = pick(g, 5);
 	char cmd[256], ts[40];
 	command_text(kind, i, cmd, sizeof cmd);
+	say_before(tr, g->now_us - 3000, kind, i);
 	iso_time(g, g->now_us, ts, sizeof ts);
-	fprintf(tr, ",\n  {\"role\": \"assistant\", \"content\": \"Step %d.\", \"timestamp\": \"%s\", "
+	fprintf(tr, ",\n  {\"role\": \"assistant\", \"content\": \"Running it.\", \"timestamp\": \"%s\", "
 	        "\"tool_calls\": [{\"id\": \"call_%06d\", \"type\": \"function\", \"function\": "
 	        "{\"name\": \"bash\", \"arguments\": \"{\\\"command\\\": \\\"%s\\\"}\"}}]}",
-	        i + 1, ts, i, cmd);
+	        ts, i, cmd);
 	int sh = g->next_pid++, prog = sh;
 	g->now_us += 400;
 	clone_line(g, harness, sh);
@@ -335,14 +427,20 @@ tool_call(struct gen *g, FILE *tr, int harness, int i, long long budget)
 	}
 	while (g->lines < end - 20)
 		filler(g, prog);
-	action(g, prog, kind, i);
+	int ok = action(g, prog, kind, i);
 	if (prog != sh)
 		reap(g, sh, prog);
 	reap(g, harness, sh);
 	g->now_us += 300;
 	iso_time(g, g->now_us, ts, sizeof ts);
-	fprintf(tr, ",\n  {\"role\": \"tool\", \"tool_call_id\": \"call_%06d\", \"content\": \"exit 0\", \"timestamp\": \"%s\"}",
-	        i, ts);
+	if (ok)
+		fprintf(tr, ",\n  {\"role\": \"tool\", \"tool_call_id\": \"call_%06d\", \"content\": \"exit 0\", \"timestamp\": \"%s\"}",
+		        i, ts);
+	else
+		fprintf(tr, ",\n  {\"role\": \"tool\", \"tool_call_id\": \"call_%06d\", \"content\": \"rm: cannot remove "
+		        "'/srv/data/run-%d/scratch.bin': Permission denied\\nexit 1\", \"timestamp\": \"%s\"}",
+		        i, i, ts);
+	say_after(tr, g->now_us + 1000, kind, i, ok);
 }
 
 int

@@ -2,8 +2,12 @@
  *
  * A directory is one incident (named after the directory); files given
  * together form one incident (named by the caller or after the first
- * file).  Each source is hashed; a source already in the incident with the
- * same sha256 is skipped.  Each file is imported in one transaction, so a
+ * file).  A file that holds several runs (an Inspect log with several
+ * samples) makes one incident per run, named BASE/RUN: BASE is the
+ * caller's name, else the file's own (its task), else the name the
+ * file's incident would have had.  A file with one run stays one incident.
+ * Each source is hashed; a source already in the incident with the same
+ * sha256 is skipped.  Each file is imported in one transaction, so a
  * failure never leaves half a source behind and never touches what the
  * workspace already held. */
 #ifndef ALIBI_IMPORT_H
@@ -25,6 +29,10 @@ enum import_file_status {
 struct import_options {
 	const char *incident;   /* slug to import into; NULL: derive */
 	const char *format;     /* force a format (--format); NULL: detect */
+	/* A file that holds several runs gives only the run incident was made
+	 * from (its slug ends with the run's), into incident itself: a case
+	 * of one sample, opened again from its whole log. */
+	int pick_run;
 };
 
 /* What the driver tells its caller as it goes; any may be NULL. */
@@ -38,8 +46,8 @@ struct import_report {
 };
 
 struct import_result {
-	int64_t incidents[64];   /* incidents touched, in order */
-	size_t incident_count;
+	int64_t *incidents;      /* incidents touched, in order */
+	size_t incident_count, incident_cap;
 	int64_t files_ok, files_partial, files_duplicate;
 	int64_t files_unrecognised, files_failed;
 	int64_t files_not_imported;  /* in a directory, read by no format */
@@ -50,5 +58,7 @@ int import_paths(struct store *st, const char *const *paths, size_t count,
                  const struct import_options *opt,
                  const struct import_report *report,
                  struct import_result *result, struct alibi_error *err);
+/* Frees what import_paths() put in result. */
+void import_result_free(struct import_result *result);
 
 #endif

@@ -23,6 +23,8 @@ struct ingest_sink {
 	int64_t (*tool_call)(void *ctx, const struct alibi_tool_call *tc);
 	/* Attaches a result to the tool call with the same call_id. */
 	void (*tool_result)(void *ctx, const struct alibi_tool_result *r);
+	/* May return 0: the import writes ops in batches, on another thread,
+	 * so no parser may rely on an op's id. */
 	int64_t (*op)(void *ctx, const struct alibi_op *op);
 	/* A record was skipped: line is 1-based (0 when unknown); problem is
 	 * a short phrase without the file name ("unterminated string"). */
@@ -31,6 +33,16 @@ struct ingest_sink {
 	void (*clock)(void *ctx, enum alibi_clock clock);
 	/* Counts a good record (for sources.records). */
 	void (*record)(void *ctx);
+	/* The records that follow belong to an incident of their own: a file
+	 * that holds several runs (an Inspect log's samples) calls this before
+	 * each.  log is what the file calls the whole (its task; NULL when it
+	 * has no name), run names this one within it ("sample-3/epoch-1").
+	 * NULL in a sink that keeps a file in one incident. */
+	void (*begin_incident)(void *ctx, const char *log, const char *run);
+	/* The problems that follow are in this member of the file (an archive
+	 * entry, "samples/3_epoch_1.json"), NULL again for the file itself:
+	 * they are reported as FILE:MEMBER: PROBLEM.  May be NULL. */
+	void (*member)(void *ctx, const char *name);
 };
 
 /* What a parser reads from.  fp is positioned at the start; head holds the
@@ -95,5 +107,16 @@ int otel_parse(const struct ingest_input *in, struct ingest_sink *sink,
 int inspect_detect(const char *head, size_t len);
 int inspect_parse(const struct ingest_input *in, struct ingest_sink *sink,
                   struct alibi_error *err);
+int tagged_detect(const char *head, size_t len);
+int tagged_parse(const struct ingest_input *in, struct ingest_sink *sink,
+                 struct alibi_error *err);
+/* The alibi JSONL action schema (alibi-formats(5)); its parser reports
+ * exactly the problems `alibi formats --check` prints. */
+int alibi_jsonl_detect(const char *head, size_t len);
+int alibi_jsonl_parse(const struct ingest_input *in, struct ingest_sink *sink,
+                      struct alibi_error *err);
+int falco_detect(const char *head, size_t len);
+int falco_parse(const struct ingest_input *in, struct ingest_sink *sink,
+                struct alibi_error *err);
 
 #endif

@@ -18,6 +18,11 @@ void sha256_init(struct sha256 *h);
 void sha256_update(struct sha256 *h, const void *data, size_t n);
 void sha256_final(struct sha256 *h, unsigned char digest[32]);
 
+/* Where the CPU has SHA instructions (x86 SHA-NI) they are used; on = 0
+ * forces the portable code (tests compare the two).  Returns whether the
+ * instructions were in use before the call. */
+int sha256_use_hardware(int on);
+
 /* Lower-case hex of data's digest; hex must hold 65 bytes. */
 void sha256_hex(const void *data, size_t n, char hex[65]);
 

@@ -3,7 +3,8 @@
  * no other module writes SQL except the read-only `sql` interface.
  *
  * Tables (the SQL interface documented in man/alibi.1):
- *   incidents(id, slug, title, created_at, clock_offset_us, clock_note)
+ *   incidents(id, slug, title, created_at, clock_offset_us, clock_note,
+ *             clock_zone_us)
  *   sources(id, incident, path, format, kind, sha256, bytes, records,
  *           errors, clock, imported_at, abspath)
  *   messages(id, incident, source, seq, ts, role, agent, text, line)
@@ -49,6 +50,12 @@ int store_default_path(char *buf, size_t size, struct alibi_error *err);
 int store_begin(struct store *st, struct alibi_error *err);
 int store_commit(struct store *st, struct alibi_error *err);
 void store_rollback(struct store *st);
+/* 1 when a connection may be handed from one thread to another (used by
+ * one thread at a time): SQLite was built thread-safe. */
+int store_thread_safe(void);
+/* Sets the connection up for an import: a larger page cache, fewer
+ * checkpoints (store.c says why). */
+int store_bulk_load(struct store *st, struct alibi_error *err);
 
 /* ---- incidents and sources ---- */
 
@@ -79,6 +86,14 @@ int store_each_incident(struct store *st, int64_t id,
 int store_incident_set_clock(struct store *st, int64_t incident,
                              int64_t offset_us, const char *note,
                              struct alibi_error *err);
+/* The zone a reviewer gave the incident's time-of-day logs (--clock-offset;
+ * µs east of UTC, +02:00 is 7200 s), kept so that analysing again keeps
+ * it.  *given is 0 while the offset is estimated; setting given = 0
+ * forgets it. */
+int store_incident_clock_zone(struct store *st, int64_t incident, int *given,
+                              int64_t *zone_us, struct alibi_error *err);
+int store_incident_set_clock_zone(struct store *st, int64_t incident, int given,
+                                  int64_t zone_us, struct alibi_error *err);
 
 struct store_source {
 	int64_t id;
@@ -148,8 +163,11 @@ struct store_op_row {
 };
 
 /* Iterate in order (messages by seq; tool calls by id; ops by aligned time,
- * then source and line).  Strings are valid only during the callback.  fn
- * returns non-zero to stop. */
+ * then source (by content hash, so that the order the sources were
+ * imported in does not matter) and line).  Strings are valid only during
+ * the callback.  fn returns non-zero to stop.  Ops come without op.raw
+ * (NULL): sorting every op's record text costs more than the rest of the
+ * row, and a reader that wants it has views_raw_record(). */
 int store_each_message(struct store *st, int64_t incident,
                        int (*fn)(void *ctx, const struct store_message_row *r),
                        void *ctx, struct alibi_error *err);
@@ -242,11 +260,24 @@ struct store_finding_row {
 	size_t evidence_count;
 	const struct store_evidence_row *evidence;
 };
-/* Findings of one incident (or all when incident == 0), most severe first,
- * then by first evidence time. */
+/* Findings of one incident (or of all when incident == 0, by slug), most
+ * severe first, then in the order analysis found them. */
 int store_each_finding(struct store *st, int64_t incident,
                        int (*fn)(void *ctx, const struct store_finding_row *r),
                        void *ctx, struct alibi_error *err);
+
+/* A claim with where its message is, for reports that read claims
+ * back (compare); strings valid only during the callback. */
+struct store_claim_row {
+	int64_t id;
+	const char *source_path;  /* the transcript */
+	int64_t line;             /* its message's line there */
+	struct store_claim c;     /* c.kind from the stored name */
+};
+/* The incident's claims in transcript order (message, then start). */
+int store_each_claim(struct store *st, int64_t incident,
+                     int (*fn)(void *ctx, const struct store_claim_row *r),
+                     void *ctx, struct alibi_error *err);
 
 /* ---- the read-only SQL interface ---- */
 

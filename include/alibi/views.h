@@ -27,6 +27,12 @@ int views_prepare(struct store *st, struct alibi_error *err);
  * few thousand steps of any query, and a non-zero return interrupts the
  * query (its caller then sees an error).  fn == NULL removes it. */
 void views_set_progress(struct store *st, int (*fn)(void *ctx), void *ctx);
+/* One read transaction around many queries (a search through every item):
+ * without it each query takes and drops the workspace's read lock, which
+ * costs more than reading a small row.  Nothing happens inside a write
+ * transaction.  end closes what begin opened. */
+void views_read_begin(struct store *st);
+void views_read_end(struct store *st);
 
 /* ---- the incidents list ---- */
 
@@ -134,6 +140,8 @@ struct views_op_row {
 	int64_t bytes;            /* -1 when unknown */
 	int ok;
 	int derived;
+	int after_call;           /* made after its tool call had returned
+	                             (views_did_fetch only) */
 };
 int views_did_fetch(struct store *st, const struct views_timeline *tl,
                     const struct views_did_key *key, int forward,

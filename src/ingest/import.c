@@ -16,17 +16,18 @@
 #include "alibi/path.h"
 #include "alibi/sha256.h"
 #include "alibi/strbuf.h"
+#include "import_internal.h"
+#include "op_writer_internal.h"
+#include "prehash_internal.h"
 
 /* The sink's state while one file is parsed. */
 struct import_file {
 	struct store *st;
-	int64_t incident;
-	int64_t source;
+	struct import_parts parts;  /* the incidents its records go to */
+	struct op_writer *ops;      /* writes ops on a second thread */
 	const char *path;
+	char *member;               /* the archive entry problems are in, or NULL */
 	const struct import_report *report;
-	int64_t records;
-	int64_t errors;
-	enum alibi_clock clock;
 	int failed;                 /* a workspace write failed */
 	struct alibi_error err;     /* the first such failure */
 };
@@ -39,13 +40,36 @@ note_failure(struct import_file *f, const struct alibi_error *err)
 	f->failed = 1;
 }
 
+/* Waits for the op writer to finish what it was given: before anything
+ * else touches the store, it must be idle (op_writer_internal.h). */
+static int
+sync_ops(struct import_file *f)
+{
+	struct alibi_error err = { 0 };
+	if (!f->failed && op_writer_sync(f->ops, &err))
+		note_failure(f, &err);
+	return f->failed;
+}
+
+/* The part records go to now, or NULL when they are dropped. */
+static struct import_part *
+sink_part(struct import_file *f)
+{
+	struct alibi_error err = { 0 };
+	struct import_part *part = NULL;
+	if (!f->failed && import_parts_open(&f->parts, &part, &err))
+		note_failure(f, &err);
+	return f->failed ? NULL : part;
+}
+
 static int64_t
 sink_message(void *ctx, const struct alibi_message *m)
 {
 	struct import_file *f = ctx;
 	struct alibi_error err = { 0 };
+	struct import_part *part = sync_ops(f) ? NULL : sink_part(f);
 	int64_t id = 0;
-	if (!f->failed && store_add_message(f->st, f->incident, f->source, m, &id, &err))
+	if (part && store_add_message(f->st, part->incident, part->source, m, &id, &err))
 		note_failure(f, &err);
 	return id;
 }
@@ -55,8 +79,9 @@ sink_tool_call(void *ctx, const struct alibi_tool_call *tc)
 {
 	struct import_file *f = ctx;
 	struct alibi_error err = { 0 };
+	struct import_part *part = sync_ops(f) ? NULL : sink_part(f);
 	int64_t id = 0;
-	if (!f->failed && store_add_tool_call(f->st, f->incident, f->source, tc, &id, &err))
+	if (part && store_add_tool_call(f->st, part->incident, part->source, tc, &id, &err))
 		note_failure(f, &err);
 	return id;
 }
@@ -68,10 +93,11 @@ sink_tool_result(void *ctx, const struct alibi_tool_result *r)
 {
 	struct import_file *f = ctx;
 	struct alibi_error err = { 0 };
+	struct import_part *part = sync_ops(f) ? NULL : sink_part(f);
 	int found = 0;
-	if (f->failed)
+	if (!part)
 		return;
-	if (store_set_tool_result(f->st, f->incident, r, &found, &err)) {
+	if (store_set_tool_result(f->st, part->incident, r, &found, &err)) {
 		note_failure(f, &err);
 	} else if (!found) {
 		char problem[200];
@@ -81,29 +107,36 @@ sink_tool_result(void *ctx, const struct alibi_tool_result *r)
 	}
 }
 
+/* Ops are queued for the writer thread, so no id is known here (0). */
 static int64_t
 sink_op(void *ctx, const struct alibi_op *op)
 {
 	struct import_file *f = ctx;
 	struct alibi_error err = { 0 };
-	int64_t id = 0;
-	if (!f->failed && store_add_op(f->st, f->incident, f->source, op, &id, &err))
+	/* A part's first record creates its incident and source row. */
+	if (!f->parts.v[f->parts.current].source && sync_ops(f))
+		return 0;
+	struct import_part *part = sink_part(f);
+	if (part && op_writer_add(f->ops, part->incident, part->source, op, &err))
 		note_failure(f, &err);
-	return id;
+	return 0;
 }
 
 static void
 sink_bad_record(void *ctx, int64_t line, const char *problem)
 {
 	struct import_file *f = ctx;
-	f->errors++;
+	if (!import_parts_count_error(&f->parts))
+		return;   /* a run imported before: its problems were told then */
 	if (!f->report || !f->report->bad_record)
 		return;
 	struct strbuf msg = STRBUF_INIT;
+	sb_adds(&msg, f->path);
+	if (f->member)
+		sb_addf(&msg, ":%s", f->member);
 	if (line > 0)
-		sb_addf(&msg, "%s:%lld: %s", f->path, (long long)line, problem);
-	else
-		sb_addf(&msg, "%s: %s", f->path, problem);
+		sb_addf(&msg, ":%lld", (long long)line);
+	sb_addf(&msg, ": %s", problem);
 	f->report->bad_record(f->report->ctx, sb_str(&msg));
 	sb_free(&msg);
 }
@@ -112,14 +145,31 @@ static void
 sink_clock(void *ctx, enum alibi_clock clock)
 {
 	struct import_file *f = ctx;
-	f->clock = clock;
+	import_parts_set_clock(&f->parts, clock);
 }
 
 static void
 sink_record(void *ctx)
 {
 	struct import_file *f = ctx;
-	f->records++;
+	import_parts_count_record(&f->parts);
+}
+
+static void
+sink_begin_incident(void *ctx, const char *log, const char *run)
+{
+	struct import_file *f = ctx;
+	struct alibi_error err = { 0 };
+	if (!sync_ops(f) && import_parts_begin(&f->parts, log, run, &err))
+		note_failure(f, &err);
+}
+
+static void
+sink_member(void *ctx, const char *name)
+{
+	struct import_file *f = ctx;
+	free(f->member);
+	f->member = xstrdup(name);
 }
 
 /* ---- one file ---- */
@@ -128,7 +178,19 @@ struct file_outcome {
 	enum import_file_status status;
 	const char *format;
 	int64_t records, errors;
+	struct import_parts parts;   /* the incidents it went to */
 	char why[sizeof ((struct alibi_error *)0)->msg];
+};
+
+/* The incident a group of files goes into.  It is created with the first
+ * record of its first imported file, so a group of which no file could be
+ * read leaves no empty incident behind. */
+struct import_target {
+	const char *slug;
+	const char *title;
+	int64_t id;         /* 0 until it exists */
+	struct prehash *hashes;     /* the group's files, hashed ahead */
+	size_t index;               /* of the file being imported */
 };
 
 static size_t
@@ -140,51 +202,50 @@ read_head(FILE *fp, char *head, size_t size)
 	return n;
 }
 
+/* base names the runs of a file that holds several (--incident); with
+ * pick_run, only one of them is imported (import_options). */
 static int
-parse_into_source(struct store *st, int64_t incident, const char *path, FILE *fp,
-                  const char *head, size_t head_len, uint64_t size,
-                  const struct ingest_format *fmt, const char *sha,
-                  const struct import_report *report, struct file_outcome *out,
-                  struct alibi_error *err)
+parse_into_source(struct store *st, const struct import_target *target, const char *path,
+                  FILE *fp, const char *head, size_t head_len, uint64_t size,
+                  const struct ingest_format *fmt, const char *sha, const char *base,
+                  int pick_run, const struct import_report *report,
+                  struct file_outcome *out, struct alibi_error *err)
 {
 	char *abspath = realpath(path, NULL);
 	struct store_source src = {
-		.incident = incident, .path = path, .abspath = abspath, .format = fmt->name,
+		.path = path, .abspath = abspath, .format = fmt->name,
 		.kind = fmt->kind == INGEST_TRANSCRIPT ? "transcript" : "actions",
 		.sha256 = sha, .bytes = (int64_t)size,
 	};
-	struct import_file f = { .st = st, .incident = incident, .path = path,
-	                         .report = report, .clock = ALIBI_CLOCK_NONE };
-	int added = store_source_add(st, &src, &f.source, err);
-	free(abspath);
-	if (added)
-		return err->code;
+	struct import_file f = { .st = st, .path = path, .report = report };
+	import_parts_init(&f.parts, st, &src, target->slug, target->title, target->id, base,
+	                  pick_run);
 	struct ingest_sink sink = {
 		.ctx = &f, .message = sink_message, .tool_call = sink_tool_call,
 		.tool_result = sink_tool_result, .op = sink_op,
 		.bad_record = sink_bad_record, .clock = sink_clock, .record = sink_record,
+		.begin_incident = sink_begin_incident, .member = sink_member,
 	};
 	struct ingest_input in = { .path = path, .fp = fp, .head = head,
 	                           .head_len = head_len, .size = size };
-	if (fmt->parse(&in, &sink, err))
-		return err->code;
-	if (f.failed) {
+	f.ops = op_writer_start(st, 1);
+	int rc = fmt->parse(&in, &sink, err);
+	struct alibi_error werr = { 0 };
+	if (op_writer_stop(f.ops, &werr))
+		note_failure(&f, &werr);
+	if (rc == 0 && f.failed) {
 		*err = f.err;
-		return err->code;
+		rc = err->code;
 	}
-	out->records = f.records;
-	out->errors = f.errors;
-	return store_source_finish(st, f.source, f.records, f.errors, f.clock, err);
+	if (rc == 0)
+		rc = import_parts_finish(&f.parts, err);
+	out->records = f.parts.records;
+	out->errors = f.parts.errors;
+	out->parts = f.parts;
+	free(f.member);
+	free(abspath);
+	return rc;
 }
-
-/* The incident a group of files goes into.  It is created inside the
- * transaction of its first imported file, so a group of which no file
- * could be read leaves no empty incident behind. */
-struct import_target {
-	const char *slug;
-	const char *title;
-	int64_t id;         /* 0 until it exists */
-};
 
 static int
 import_file(struct store *st, struct import_target *target, const char *path,
@@ -196,7 +257,8 @@ import_file(struct store *st, struct import_target *target, const char *path,
 	uint64_t size = 0;
 	memset(out, 0, sizeof *out);
 	out->status = IMPORT_FAILED;
-	if (sha256_file(path, sha, &size, &err)) {
+	if (target->hashes ? prehash_get(target->hashes, target->index, sha, &size, &err)
+	                   : sha256_file(path, sha, &size, &err)) {
 		snprintf(out->why, sizeof out->why, "%s", err.msg);
 		return 0;
 	}
@@ -230,18 +292,19 @@ import_file(struct store *st, struct import_target *target, const char *path,
 		return 0;
 	}
 	out->format = fmt->name;
-	int64_t incident = target->id;
 	if (store_begin(st, &err) == 0 &&
-	    (incident || store_incident_ensure(st, target->slug, target->title,
-	                                       &incident, NULL, &err) == 0) &&
-	    parse_into_source(st, incident, path, fp, head, head_len, size, fmt, sha,
-	                      report, out, &err) == 0 &&
+	    parse_into_source(st, target, path, fp, head, head_len, size, fmt, sha,
+	                      opt ? opt->incident : NULL, opt && opt->pick_run, report,
+	                      out, &err) == 0 &&
 	    store_commit(st, &err) == 0) {
-		out->status = out->errors ? IMPORT_PARTIAL : IMPORT_OK;
-		target->id = incident;
+		out->status = import_parts_all_duplicate(&out->parts) ? IMPORT_DUPLICATE
+		              : out->errors ? IMPORT_PARTIAL : IMPORT_OK;
+		if (out->parts.v[0].incident)
+			target->id = out->parts.v[0].incident;
 	} else {
 		store_rollback(st);
 		out->records = 0;
+		import_parts_free(&out->parts);   /* its rows were rolled back */
 		snprintf(out->why, sizeof out->why, "%s", err.msg);
 	}
 	free(head);
@@ -338,8 +401,42 @@ remember_incident(struct import_result *res, int64_t id)
 	for (size_t i = 0; i < res->incident_count; i++)
 		if (res->incidents[i] == id)
 			return;
-	if (res->incident_count < sizeof res->incidents / sizeof res->incidents[0])
-		res->incidents[res->incident_count++] = id;
+	void *items = res->incidents;
+	grow_array(&items, sizeof *res->incidents, &res->incident_cap, res->incident_count + 1);
+	res->incidents = items;
+	res->incidents[res->incident_count++] = id;
+}
+
+void
+import_result_free(struct import_result *res)
+{
+	free(res->incidents);
+	res->incidents = NULL;
+	res->incident_count = res->incident_cap = 0;
+}
+
+/* A file split into runs: a line for each incident it went to. */
+static void
+report_runs(struct import_result *res, const struct import_report *report,
+            const char *path, const struct file_outcome *o)
+{
+	int told = 0;
+	for (size_t k = 0; k < o->parts.count; k++) {
+		const struct import_part *p = &o->parts.v[k];
+		if (!p->source && !p->duplicate)
+			continue;   /* nothing of it could be read */
+		remember_incident(res, p->incident);
+		told = 1;
+		if (report && report->file_done)
+			report->file_done(report->ctx, path, p->slug, o->format,
+			                  p->duplicate ? IMPORT_DUPLICATE
+			                  : p->errors ? IMPORT_PARTIAL : IMPORT_OK,
+			                  p->records, p->errors,
+			                  p->duplicate ? "already imported (same sha256)" : NULL);
+	}
+	if (!told && report && report->file_done)
+		report->file_done(report->ctx, path, o->parts.v[0].slug, o->format, o->status,
+		                  0, o->errors, NULL);
 }
 
 static void
@@ -362,20 +459,29 @@ import_group(struct store *st, const char *slug, const char *title,
              const struct import_options *opt, const struct import_report *report,
              struct import_result *res)
 {
-	struct import_target target = { slug, title, 0 };
+	struct import_target target = { slug, title, 0, NULL, 0 };
 	if (store_incident_find(st, slug, &target.id, NULL) != 0)
 		target.id = 0;
+	target.hashes = prehash_start(files, count);
 	for (size_t i = 0; i < count; i++) {
 		struct file_outcome o;
+		target.index = i;
 		import_file(st, &target, files[i], explicit, opt, report, &o);
 		count_outcome(res, &o);
-		if (target.id && (o.status == IMPORT_OK || o.status == IMPORT_PARTIAL ||
-		                  o.status == IMPORT_DUPLICATE))
-			remember_incident(res, target.id);
-		if (report && report->file_done)
-			report->file_done(report->ctx, files[i], slug, o.format, o.status,
-			                  o.records, o.errors, o.why[0] ? o.why : NULL);
+		int imported = o.status == IMPORT_OK || o.status == IMPORT_PARTIAL ||
+		               o.status == IMPORT_DUPLICATE;
+		if (imported && import_parts_split(&o.parts)) {
+			report_runs(res, report, files[i], &o);
+		} else {
+			if (target.id && imported)
+				remember_incident(res, target.id);
+			if (report && report->file_done)
+				report->file_done(report->ctx, files[i], slug, o.format, o.status,
+				                  o.records, o.errors, o.why[0] ? o.why : NULL);
+		}
+		import_parts_free(&o.parts);
 	}
+	prehash_stop(target.hashes);
 }
 
 static int
@@ -408,6 +514,8 @@ import_paths(struct store *st, const char *const *paths, size_t count,
              struct import_result *result, struct alibi_error *err)
 {
 	memset(result, 0, sizeof *result);
+	if (store_bulk_load(st, err))
+		return err->code;
 	char **files = xcalloc(count + 1, sizeof *files);
 	size_t nfiles = 0;
 	int rc = 0;

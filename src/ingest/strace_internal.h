@@ -1,7 +1,11 @@
 /* strace_internal.h — the parts of the strace parser that its files share.
  *
- *   strace.c        the line loop: prefixes, clocks, unfinished/resumed
- *                   joining, process lines, detection
+ *   strace.c        the line loop: clocks, unfinished/resumed joining,
+ *                   process lines
+ *   strace_line.c   one line's text without state: prefixes, kinds of
+ *                   line, whole calls; detection
+ *   strace_feed.c   lines from the file to the loop, read and lexed on a
+ *                   second thread
  *   strace_lex.c    one call's text: arguments, strings, results, socket
  *                   addresses, flags (no state)
  *   strace_state.c  processes, fd tables, open file descriptions and the
@@ -16,6 +20,8 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <string.h>
 
 #include "alibi/ingest.h"
 #include "alibi/records.h"
@@ -61,6 +67,79 @@ strace_ok(const struct strace_call *c)
 {
 	return c->ret_known && c->ret >= 0 && !c->err_name.n;
 }
+
+/* ---- strace_line.c ---- */
+
+static inline int
+strace_starts_with(const char *s, size_t n, const char *lit)
+{
+	size_t k = strlen(lit);
+	return n >= k && memcmp(s, lit, k) == 0;
+}
+
+static inline size_t
+strace_skip_spaces(const char *s, size_t n, size_t i)
+{
+	while (i < n && s[i] == ' ')
+		i++;
+	return i;
+}
+
+enum time_kind { TIME_NONE, TIME_OF_DAY, TIME_EPOCH, TIME_RELATIVE };
+
+/* What comes before the call: "1234 10:15:30.123456 ", "[pid 7] ". */
+struct prefix {
+	int has_pid, bracket;
+	int32_t pid;
+	enum time_kind time;
+	int64_t ts;              /* as written; relative and wrapped times are fixed later */
+	const char *body;
+	size_t len;
+};
+
+enum line_kind { LINE_CALL, LINE_UNFINISHED, LINE_RESUMED, LINE_EXIT, LINE_SIGNAL, LINE_DETACHED };
+
+/* One line read as far as its text alone allows (strace_lex_line). */
+struct line_lex {
+	enum {
+		LX_SKIP,             /* blank, or a -k stack frame */
+		LX_NUL,              /* holds a NUL byte */
+		LX_ATTACH,           /* "strace: Process N attached" inside a call, at attach_at */
+		LX_MESSAGE,          /* "strace: ..." */
+		LX_BAD,              /* no strace line: problem says why */
+		LX_LINE              /* kind; for LINE_CALL, c is read */
+	} what;
+	const char *problem;
+	struct prefix px;
+	size_t blen;             /* body length without a -T duration */
+	size_t attach_at;
+	enum line_kind kind;
+	size_t cut_at;           /* LINE_UNFINISHED: where the marker begins */
+	int joined;              /* c was read from join, not from the line */
+	struct strace_call c;
+};
+
+int strace_read_pid(const char *s, size_t n, size_t *i, int32_t *pid);
+void strace_parse_prefix(const char *s, size_t n, struct prefix *px);
+/* Drops a -T duration " <0.000012>" from the end. */
+size_t strace_strip_duration(const char *s, size_t n);
+/* Reads line (len bytes, not changed) into lx.  join is scratch for a call
+ * that has to be read without a marker in its middle: lx->c then points
+ * into join (lx->joined), else into line. */
+void strace_lex_line(const char *line, size_t len, struct line_lex *lx, struct strbuf *join);
+
+/* ---- strace.c, strace_feed.c ---- */
+
+struct strace_parser;
+/* Reports a bad record to the sink. */
+void strace_bad(struct strace_parser *sp, int64_t line, const char *problem);
+/* Runs one line through the parser; lx is the line already read by
+ * strace_lex_line() (from the line's own text), or NULL. */
+void strace_take_line(struct strace_parser *sp, const char *line, size_t len, int64_t lineno,
+                      int cut, struct line_lex *lx);
+/* Reads every line of fp into strace_take_line(), lexing on a second
+ * thread when threaded.  Returns non-zero on a read error. */
+int strace_feed(struct strace_parser *sp, FILE *fp, int threaded);
 
 /* ---- strace_lex.c ---- */
 

@@ -33,7 +33,7 @@ static const char SQL_FINDING_LIST[] =
 	"   ORDER BY a.updated_at DESC, a.id DESC LIMIT 1)"
 	" FROM findings f JOIN incidents i ON i.id = f.incident"
 	" WHERE ?1 = 0 OR f.incident = ?1"
-	" ORDER BY f.incident, CASE f.severity WHEN 'high' THEN 0 WHEN 'medium' THEN 1"
+	" ORDER BY i.slug, CASE f.severity WHEN 'high' THEN 0 WHEN 'medium' THEN 1"
 	"  ELSE 2 END, f.id";
 static const char SQL_EVIDENCE_LIST[] =
 	"SELECT type, ref, role FROM evidence WHERE finding = ?1 ORDER BY id";

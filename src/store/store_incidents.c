@@ -13,6 +13,10 @@ static const char SQL_INCIDENT_INSERT[] =
 	"INSERT INTO incidents(slug, title, created_at) VALUES (?1, ?2, ?3)";
 static const char SQL_INCIDENT_SET_CLOCK[] =
 	"UPDATE incidents SET clock_offset_us = ?2, clock_note = ?3 WHERE id = ?1";
+static const char SQL_INCIDENT_ZONE[] =
+	"SELECT clock_zone_us FROM incidents WHERE id = ?1";
+static const char SQL_INCIDENT_SET_ZONE[] =
+	"UPDATE incidents SET clock_zone_us = ?2 WHERE id = ?1";
 /* Counts come from sub-selects so one row per incident is read; all are
  * served by the (incident, ...) indexes. */
 static const char SQL_INCIDENT_LIST[] =
@@ -153,6 +157,42 @@ store_incident_set_clock(struct store *st, int64_t incident, int64_t offset_us,
 	sqlite3_bind_int64(s, 2, offset_us);
 	store_bind_text(s, 3, note);
 	return store_exec_stmt(st, s, err, "setting the clock offset");
+}
+
+int
+store_incident_clock_zone(struct store *st, int64_t incident, int *given,
+                          int64_t *zone_us, struct alibi_error *err)
+{
+	*given = 0;
+	*zone_us = 0;
+	sqlite3_stmt *s = store_stmt(st, SQL_INCIDENT_ZONE, err);
+	if (!s)
+		return err->code;
+	sqlite3_bind_int64(s, 1, incident);
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL) {
+		*given = 1;
+		*zone_us = sqlite3_column_int64(s, 0);
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_db_error(st, err, "reading the clock zone");
+	return 0;
+}
+
+int
+store_incident_set_clock_zone(struct store *st, int64_t incident, int given,
+                              int64_t zone_us, struct alibi_error *err)
+{
+	sqlite3_stmt *s = store_stmt(st, SQL_INCIDENT_SET_ZONE, err);
+	if (!s)
+		return err->code;
+	sqlite3_bind_int64(s, 1, incident);
+	if (given)
+		sqlite3_bind_int64(s, 2, zone_us);
+	else
+		sqlite3_bind_null(s, 2);
+	return store_exec_stmt(st, s, err, "setting the clock zone");
 }
 
 int

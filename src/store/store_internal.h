@@ -23,6 +23,7 @@ struct store {
 	char *path;
 	int readonly;
 	int in_transaction;
+	int reading;                /* views_read_begin() opened a transaction */
 	struct store_stmt_slot cache[STORE_STMT_CACHE];
 	size_t cache_used;
 	/* Next seq numbers for the incident last written to, so bulk inserts

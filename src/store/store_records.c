@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alibi/alloc.h"
 #include "store_internal.h"
 
 static const char SQL_MESSAGE_MAX_SEQ[] =
@@ -33,12 +34,19 @@ static const char SQL_TOOL_CALL_LIST[] =
 	" t.started, t.line, t.result_text, t.is_error, t.ended"
 	" FROM tool_calls t JOIN sources s ON s.id = t.source"
 	" WHERE t.incident = ?1 ORDER BY t.id";
-static const char SQL_OP_LIST[] =
-	"SELECT o.id, o.seq, s.path, s.clock, " STORE_ALIGNED_TS ", o.ts, o.pid, o.ppid,"
-	" o.op, o.syscall, o.path, o.path2, o.host, o.port, o.bytes, o.ok, o.errno,"
-	" o.err_name, o.detail, o.derived, o.tool_call, o.line, o.raw"
-	" FROM ops o JOIN sources s ON s.id = o.source JOIN incidents i ON i.id = o.incident"
-	" WHERE o.incident = ?1 ORDER BY 5, o.source, o.line, o.id";
+/* An incident's ops in time order, one source at a time: each source is
+ * one range of the index ops_by_source_line (store.c), read in order with
+ * nothing to sort (see store_each_op). */
+static const char SQL_OP_SOURCES[] =
+	"SELECT s.id, s.path, s.clock, CASE WHEN s.clock IN ('time-of-day', 'relative')"
+	" THEN i.clock_offset_us ELSE 0 END"
+	" FROM sources s JOIN incidents i ON i.id = s.incident WHERE s.incident = ?1"
+	" ORDER BY s.sha256";
+static const char SQL_OP_OF_SOURCE[] =
+	"SELECT o.id, o.seq, o.ts, o.pid, o.ppid, o.op, o.syscall, o.path, o.path2, o.host,"
+	" o.port, o.bytes, o.ok, o.errno, o.err_name, o.detail, o.derived, o.tool_call, o.line"
+	" FROM ops o WHERE o.source = ?1 AND +o.incident = ?2"
+	" ORDER BY ifnull(o.ts, -9223372036854775807), o.line, o.id";
 static const char SQL_OP_SET_TOOL_CALL[] =
 	"UPDATE ops SET tool_call = ?2 WHERE id = ?1";
 static const char SQL_OPS_SET_TOOL_CALL[] =
@@ -259,7 +267,8 @@ store_each_tool_call(struct store *st, int64_t incident,
 	return 0;
 }
 
-/* Fills an op from a row of SQL_OP_LIST, starting at column first (o.ts). */
+/* Fills an op from a row of SQL_OP_OF_SOURCE, starting at column first (o.ts);
+ * op->raw is not read (store.h). */
 static void
 read_op(sqlite3_stmt *s, int first, struct alibi_op *op)
 {
@@ -284,35 +293,133 @@ read_op(sqlite3_stmt *s, int first, struct alibi_op *op)
 	op->derived = sqlite3_column_int(s, c++);
 	op->tool_call = sqlite3_column_int64(s, c++);
 	op->line = sqlite3_column_int64(s, c++);
-	op->raw = store_col_text(s, c++);
+	op->raw = NULL;
 }
 
+/* One source's ops, read in its own order, for store_each_op's merge. */
+struct op_cursor {
+	sqlite3_stmt *s;
+	int64_t source;
+	char *path;
+	enum alibi_clock clock;
+	int64_t offset;          /* added to its times to put them on the incident's clock */
+	int rc;                  /* of the last step: SQLITE_ROW while it has one */
+};
+
+static int
+cursors_open(struct store *st, int64_t incident, struct op_cursor **out, size_t *count,
+             struct alibi_error *err)
+{
+	*out = NULL;
+	*count = 0;
+	sqlite3_stmt *s = store_stmt(st, SQL_OP_SOURCES, err);
+	if (!s)
+		return err->code;
+	sqlite3_bind_int64(s, 1, incident);
+	struct op_cursor *v = NULL;
+	size_t n = 0, cap = 0;
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		void *items = v;
+		grow_array(&items, sizeof *v, &cap, n + 1);
+		v = items;
+		struct op_cursor *c = &v[n++];
+		memset(c, 0, sizeof *c);
+		c->source = sqlite3_column_int64(s, 0);
+		c->path = xstrdup(store_col_text(s, 1) ? store_col_text(s, 1) : "");
+		c->clock = store_clock_from_name(store_col_text(s, 2));
+		c->offset = sqlite3_column_int64(s, 3);
+	}
+	sqlite3_reset(s);
+	*out = v;
+	*count = n;
+	if (rc != SQLITE_DONE)
+		return store_db_error(st, err, "reading an incident's sources");
+	for (size_t i = 0; i < n; i++) {
+		if (sqlite3_prepare_v2(st->db, SQL_OP_OF_SOURCE, -1, &v[i].s, NULL) != SQLITE_OK)
+			return store_db_error(st, err, "preparing a statement");
+		sqlite3_bind_int64(v[i].s, 1, v[i].source);
+		sqlite3_bind_int64(v[i].s, 2, incident);
+		v[i].rc = sqlite3_step(v[i].s);
+	}
+	return 0;
+}
+
+static void
+cursors_close(struct op_cursor *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		sqlite3_finalize(v[i].s);
+		free(v[i].path);
+	}
+	free(v);
+}
+
+/* Whether a's row comes before b's: unknown times first, then the time
+ * on the incident's clock, the source (in the order of their content
+ * hashes, so that the order they were imported in does not matter), the
+ * line and the id. */
+static int
+cursor_before(const struct op_cursor *a, const struct op_cursor *b)
+{
+	int an = sqlite3_column_type(a->s, 2) == SQLITE_NULL;
+	int bn = sqlite3_column_type(b->s, 2) == SQLITE_NULL;
+	if (an != bn)
+		return an;
+	if (!an) {
+		int64_t at = sqlite3_column_int64(a->s, 2) + a->offset;
+		int64_t bt = sqlite3_column_int64(b->s, 2) + b->offset;
+		if (at != bt)
+			return at < bt;
+	}
+	if (a != b)
+		return a < b;      /* cursors are in source order (SQL_OP_SOURCES) */
+	int64_t al = sqlite3_column_int64(a->s, 18), bl = sqlite3_column_int64(b->s, 18);
+	if (al != bl)
+		return al < bl;
+	return sqlite3_column_int64(a->s, 0) < sqlite3_column_int64(b->s, 0);
+}
+
+/* The ops of every source merged on the incident's clock.  The order is
+ * the one a single "ORDER BY aligned time, source, line, id" would give,
+ * without sorting every op of the incident: within a source the offset
+ * is one constant, so each source's own time order is read from its
+ * index and the sources are merged here. */
 int
 store_each_op(struct store *st, int64_t incident,
               int (*fn)(void *ctx, const struct store_op_row *r),
               void *ctx, struct alibi_error *err)
 {
-	sqlite3_stmt *s = store_stmt(st, SQL_OP_LIST, err);
-	if (!s)
-		return err->code;
-	sqlite3_bind_int64(s, 1, incident);
-	int rc;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	struct op_cursor *v;
+	size_t n;
+	int rc = cursors_open(st, incident, &v, &n, err);
+	while (rc == 0) {
+		struct op_cursor *c = NULL;
+		for (size_t i = 0; i < n; i++) {
+			if (v[i].rc != SQLITE_ROW) {
+				if (v[i].rc != SQLITE_DONE)
+					rc = store_db_error(st, err, "reading operations");
+				continue;
+			}
+			if (!c || cursor_before(&v[i], c))
+				c = &v[i];
+		}
+		if (!c || rc)
+			break;
 		struct store_op_row r = {
-			.id = sqlite3_column_int64(s, 0),
-			.seq = sqlite3_column_int64(s, 1),
-			.source_path = store_col_text(s, 2),
-			.clock = store_clock_from_name(store_col_text(s, 3)),
-			.aligned_ts = col_ts(s, 4),
+			.id = sqlite3_column_int64(c->s, 0),
+			.seq = sqlite3_column_int64(c->s, 1),
+			.source_path = c->path,
+			.clock = c->clock,
 		};
-		read_op(s, 5, &r.op);
+		read_op(c->s, 2, &r.op);
+		r.aligned_ts = r.op.ts == ALIBI_TS_NONE ? ALIBI_TS_NONE : r.op.ts + c->offset;
 		if (fn(ctx, &r))
 			break;
+		c->rc = sqlite3_step(c->s);
 	}
-	sqlite3_reset(s);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return store_db_error(st, err, "reading operations");
-	return 0;
+	cursors_close(v, n);
+	return rc;
 }
 
 int

@@ -36,6 +36,22 @@ views_prepare(struct store *st, struct alibi_error *err)
 }
 
 void
+views_read_begin(struct store *st)
+{
+	if (!st->in_transaction && sqlite3_get_autocommit(st->db) &&
+	    sqlite3_exec(st->db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK)
+		st->reading = 1;
+}
+
+void
+views_read_end(struct store *st)
+{
+	if (st->reading && sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	st->reading = 0;
+}
+
+void
 views_set_progress(struct store *st, int (*fn)(void *ctx), void *ctx)
 {
 	sqlite3_progress_handler(st->db, fn ? 20000 : 0, fn, ctx);

@@ -15,24 +15,32 @@
 #define OP_COLS \
 	"SELECT o.id, " OP_KEY ", o.tool_call, o.line, o.pid, o.op, o.syscall," \
 	" o.path, o.path2, o.host, o.detail, o.err_name, o.port, o.bytes, o.ok," \
-	" o.derived FROM ops o"
+	" o.derived"
+/* A page also says when each op's tool call ended (an op after it is a
+ * process the call left running); a scan of every op does without that
+ * lookup per row. */
+#define CALL_END ", (SELECT t.ended FROM tool_calls t WHERE t.id = o.tool_call)"
 /* A keyset step is two index ranges: the rest of the key's own time (by
  * id), then the times after it.  SQLite does not turn a row-value
  * comparison on an expression index into a range, and a single
  * "time >= ? AND (time > ? OR id > ?)" would walk every op sharing that
  * time (all of them, in a log without times). */
-static const char SQL_OPS_SAME_FWD[] = OP_COLS
-	" WHERE o.source = ?1 AND " OP_KEY " = ?2 AND o.id > ?3"
-	" ORDER BY o.id LIMIT ?4";
-static const char SQL_OPS_SAME_BACK[] = OP_COLS
-	" WHERE o.source = ?1 AND " OP_KEY " = ?2 AND o.id < ?3"
-	" ORDER BY o.id DESC LIMIT ?4";
-static const char SQL_OPS_FWD[] = OP_COLS
-	" WHERE o.source = ?1 AND " OP_KEY " > ?2"
-	" ORDER BY " OP_KEY ", o.id LIMIT ?3";
-static const char SQL_OPS_BACK[] = OP_COLS
-	" WHERE o.source = ?1 AND " OP_KEY " < ?2"
-	" ORDER BY " OP_KEY " DESC, o.id DESC LIMIT ?3";
+#define SAME_FWD " FROM ops o WHERE o.source = ?1 AND " OP_KEY " = ?2 AND o.id > ?3" \
+	" ORDER BY o.id LIMIT ?4"
+#define SAME_BACK " FROM ops o WHERE o.source = ?1 AND " OP_KEY " = ?2 AND o.id < ?3" \
+	" ORDER BY o.id DESC LIMIT ?4"
+#define AFTER_FWD " FROM ops o WHERE o.source = ?1 AND " OP_KEY " > ?2" \
+	" ORDER BY " OP_KEY ", o.id LIMIT ?3"
+#define AFTER_BACK " FROM ops o WHERE o.source = ?1 AND " OP_KEY " < ?2" \
+	" ORDER BY " OP_KEY " DESC, o.id DESC LIMIT ?3"
+static const char SQL_OPS_SAME_FWD[] = OP_COLS CALL_END SAME_FWD;
+static const char SQL_OPS_SAME_BACK[] = OP_COLS CALL_END SAME_BACK;
+static const char SQL_OPS_FWD[] = OP_COLS CALL_END AFTER_FWD;
+static const char SQL_OPS_BACK[] = OP_COLS CALL_END AFTER_BACK;
+static const char SQL_SCAN_SAME_FWD[] = OP_COLS SAME_FWD;
+static const char SQL_SCAN_SAME_BACK[] = OP_COLS SAME_BACK;
+static const char SQL_SCAN_FWD[] = OP_COLS AFTER_FWD;
+static const char SQL_SCAN_BACK[] = OP_COLS AFTER_BACK;
 
 static int64_t
 sat_add(int64_t a, int64_t b)
@@ -71,6 +79,8 @@ op_row(sqlite3_stmt *s, const struct views_source *src, struct views_op_row *r)
 	r->bytes = sqlite3_column_type(s, 13) == SQLITE_NULL ? -1 : sqlite3_column_int64(s, 13);
 	r->ok = sqlite3_column_int(s, 14);
 	r->derived = sqlite3_column_int(s, 15);
+	if (r->tool_call && !r->derived && sqlite3_column_type(s, 16) != SQLITE_NULL)
+		r->after_call = alibi_op_after_call(r->key.t, sqlite3_column_int64(s, 16));
 }
 
 static int
@@ -251,7 +261,7 @@ views_did_scan(struct store *st, const struct views_source *src,
 	source_bound(key, forward, src, &t, &id);
 	sqlite3_stmt *s;
 	if (key) {
-		s = store_stmt(st, forward ? SQL_OPS_SAME_FWD : SQL_OPS_SAME_BACK, err);
+		s = store_stmt(st, forward ? SQL_SCAN_SAME_FWD : SQL_SCAN_SAME_BACK, err);
 		if (!s)
 			return err->code;
 		sqlite3_bind_int64(s, 1, src->id);
@@ -261,7 +271,7 @@ views_did_scan(struct store *st, const struct views_source *src,
 		if (scan_stmt(st, s, src, fn, ctx, stopped, err) || *stopped)
 			return *stopped ? 0 : err->code;
 	}
-	s = store_stmt(st, forward ? SQL_OPS_FWD : SQL_OPS_BACK, err);
+	s = store_stmt(st, forward ? SQL_SCAN_FWD : SQL_SCAN_BACK, err);
 	if (!s)
 		return err->code;
 	sqlite3_bind_int64(s, 1, src->id);

@@ -2,6 +2,7 @@
  * item, the line within it and the cursor row; every move is a few
  * keyset fetches around that key, so it costs the same at the start of an
  * incident as a million operations in. */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -335,13 +336,17 @@ match_line(struct pane *p, struct tui *t, const struct tl_item *it,
 	return best;
 }
 
-int
-pane_find(struct pane *p, struct tui *t, int forward)
+/* whole: the item under the cursor is looked at from its first line (its
+ * last, backward), not only past the cursor's line. */
+static int
+find_from(struct pane *p, struct tui *t, int forward, int whole)
 {
 	int line;
 	const struct tl_item *cur = pane_selected(p, &line);
 	if (!cur)
 		return 1;
+	if (whole)
+		line = forward ? -1 : INT_MAX;
 	struct strbuf text = STRBUF_INIT;
 	int row = p->cursor, rc = 1;
 	int l = match_line(p, t, cur, &text, line, forward);
@@ -369,9 +374,12 @@ pane_find(struct pane *p, struct tui *t, int forward)
 	enum { BATCH = 512 };
 	struct tl_item *batch = xcalloc(BATCH, sizeof *batch);
 	long long seen = 0;
+	p->searching = 1;
 	while (rc == 1) {
 		size_t got = 0;
-		if (p->ops->fetch(p, &key, forward, batch, BATCH, &got) || got == 0)
+		int failed = p->ops->fetch(p, &key, forward, batch, BATCH, &got);
+		p->searching = 0;   /* pane_show() below draws what it finds */
+		if (failed || got == 0)
 			break;
 		for (size_t i = 0; i < got && rc == 1; i++) {
 			l = match_line(p, t, &batch[i], &text, -2, forward);
@@ -387,10 +395,24 @@ pane_find(struct pane *p, struct tui *t, int forward)
 		snprintf(progress, sizeof progress, "%lld rows", seen);
 		if (rc == 1 && tui_work_poll(t, progress))
 			rc = -1;
+		p->searching = 1;
 	}
+	p->searching = 0;
 	free(batch);
 	sb_free(&text);
 	return rc;
+}
+
+int
+pane_find(struct pane *p, struct tui *t, int forward)
+{
+	return find_from(p, t, forward, 0);
+}
+
+int
+pane_find_whole(struct pane *p, struct tui *t, int forward)
+{
+	return find_from(p, t, forward, 1);
 }
 
 void

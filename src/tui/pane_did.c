@@ -1,7 +1,8 @@
 /* pane_did.c — the DID pane: every operation of every action log on the
  * incident's clock.  Runs of operations one tool call produced are headed
  * by that call; operations no tool call explains are headed and marked
- * "unattributed", and those inferred from a command marked as derived. */
+ * "unattributed", those inferred from a command marked as derived, and
+ * those made after their tool call had returned marked "&". */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -149,7 +150,7 @@ draw_group(struct pane *p, struct tui *t, const struct tl_item *it, int y, int x
 	}
 	struct strbuf label = STRBUF_INIT;
 	struct alibi_error err = { 0 };
-	sb_adds(&label, "> ");
+	sb_adds(&label, it->op.after_call ? "& after it returned: " : "> ");
 	if (views_tool_call_label(t->st, it->tool_call, &label, &err))
 		sb_addf(&label, "tool call %" PRId64, it->tool_call);
 	screen_puts(s, y, x + 2, p->width - 2, sb_str(&label), AREA_group);
@@ -168,7 +169,7 @@ did_draw_line(struct pane *p, struct tui *t, const struct tl_item *it,
 	}
 	draw_gutter(s, y, x, it);
 	draw_time(s, y, x + 2, it->ts);
-	const char *mark = it->op.derived ? "~" : !it->tool_call ? "?" : " ";
+	const char *mark = it->op.derived ? "~" : !it->tool_call ? "?" : it->op.after_call ? "&" : " ";
 	screen_puts(s, y, x + 11, 1, mark, it->op.derived ? AREA_derived : AREA_unattributed);
 	int w = p->width - HEAD_TEXT;
 	if (w < 1)

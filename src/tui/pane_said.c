@@ -83,7 +83,8 @@ build(struct pane *p, struct views_said_row *row, struct tl_item *it)
 		it->body_lines = wrap_lines(it->said.text, it->said.text_len, body_width(p),
 		                            ITEM_MAX_LINES, &it->line_start, &more);
 		it->tail_lines = more || it->said.text_truncated;
-		load_claims(p, it);
+		if (!p->searching)
+			load_claims(p, it);
 	} else {
 		it->kind = ITEM_TOOL_CALL;
 		it->tool_call = it->said.key.sub;

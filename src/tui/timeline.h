@@ -89,6 +89,8 @@ struct pane {
 	/* Where the window was read from; a load at the same place is free. */
 	int loaded;
 	union tl_key loaded_top;
+	int searching;               /* fetches for a search: without what only
+	                                colours an item (claims) */
 	int loaded_line, loaded_width, loaded_height;
 };
 
@@ -130,6 +132,7 @@ struct incident {
 	long current;                /* finding ] and [ last went to, -1 */
 	int64_t by_severity[4];
 	unsigned review_gen;         /* t->review_gen the verdicts are from */
+	char clock[40];              /* the DID clock's zone, "" when UTC */
 	union tl_key synced;         /* the active item the other pane follows */
 	int synced_kind;
 	int synced_valid;
@@ -154,6 +157,8 @@ const struct tl_item *pane_selected(const struct pane *p, int *line);
 void pane_click(struct pane *p, int row);
 /* Moves to the next (previous) item whose text matches t->search. */
 int pane_find(struct pane *p, struct tui *t, int forward);
+/* The same, with the item under the cursor looked at whole first. */
+int pane_find_whole(struct pane *p, struct tui *t, int forward);
 
 /* pane_said.c / pane_did.c helpers shared with the view */
 void item_mark(struct incident *inc, struct tl_item *it);

@@ -9,6 +9,7 @@
 
 #include "alibi/alloc.h"
 #include "alibi/path.h"
+#include "alibi/timeparse.h"
 #include "timeline.h"
 
 /* ---- findings: gutters and targets ---- */
@@ -336,6 +337,8 @@ draw_title(struct incident *inc, struct tui *t, struct pane *p, int x,
 		sb_addf(&title, "  (Tab: %s)", other_pane(inc)->ops->title);
 	if (src)
 		sb_addf(&title, "  %s", path_basename(src));
+	if (p == &inc->did && inc->clock[0])
+		sb_addf(&title, "  %s", inc->clock);
 	screen_puts(&t->scr, 0, x + w, p->width - w, sb_str(&title), AREA_dim);
 	sb_free(&title);
 }
@@ -615,20 +618,119 @@ incident_position(struct view *v, struct tui *t, struct strbuf *out)
 		sb_addf(out, "  finding %ld/%zu", inc->current + 1, inc->nfindings);
 }
 
+/* ---- search: both panes on the shared clock ---- */
+
+/* Where a pane shows, to put it back when the other pane's match wins. */
+struct pane_place {
+	int has_top, top_line, cursor;
+	union tl_key top;
+};
+
+static void
+place_save(const struct pane *p, struct pane_place *pl)
+{
+	pl->has_top = p->has_top;
+	pl->top = p->top;
+	pl->top_line = p->top_line;
+	pl->cursor = p->cursor;
+}
+
+static void
+place_restore(struct pane *p, const struct pane_place *pl)
+{
+	p->has_top = pl->has_top;
+	p->top = pl->top;
+	p->top_line = pl->top_line;
+	p->cursor = pl->cursor;
+	p->loaded = 0;
+}
+
+/* An item's place on the shared clock: its time (unknown times first),
+ * then SAID before DID, so that n always moves on and never back and
+ * forth between two matches at the same time. */
+struct clock_pos {
+	int64_t ts;
+	int rank;
+};
+
+static struct clock_pos
+clock_pos(struct incident *inc, const struct pane *p)
+{
+	const struct tl_item *it = pane_selected(p, NULL);
+	struct clock_pos c = { INT64_MIN, p == &inc->did };
+	if (it && it->ts != ALIBI_TS_NONE && it->ts != VIEWS_TS_UNKNOWN)
+		c.ts = it->ts;
+	return c;
+}
+
+/* 1 when b is past a in the search's direction. */
+static int
+clock_past(struct clock_pos a, struct clock_pos b, int forward)
+{
+	int cmp = b.ts != a.ts ? (b.ts > a.ts ? 1 : -1) : (b.rank > a.rank) - (b.rank < a.rank);
+	return forward ? cmp > 0 : cmp < 0;
+}
+
+/* The other pane's next match that is past `from` on the clock: its own
+ * cursor follows the active pane's, but not to the exact time, so matches
+ * on the wrong side of `from` are stepped over. */
+static int
+find_past(struct incident *inc, struct pane *q, struct tui *t, int forward,
+          struct clock_pos from, struct clock_pos *at)
+{
+	for (int first = 1;; first = 0) {
+		int rc = first ? pane_find_whole(q, t, forward) : pane_find(q, t, forward);
+		if (rc != 0)
+			return rc;
+		pane_load(q);
+		*at = clock_pos(inc, q);
+		if (clock_past(from, *at, forward))
+			return 0;
+	}
+}
+
+/* / and ? look in both panes: the match nearest on the clock in the
+ * search's direction wins, and the view goes to the pane it is in. */
 static int
 incident_find(struct view *v, struct tui *t, int forward)
 {
 	struct incident *inc = v->data;
 	layout(inc, tui_view_rows(t));
-	pane_load(active_pane(inc));
-	int rc = pane_find(active_pane(inc), t, forward);
-	if (rc == 0)
-		sync_other(inc);
-	if (rc == 1)
-		tui_error(t, "pattern not found %s in %s (Tab: search %s)",
-		          forward ? "below" : "above", active_pane(inc)->ops->title,
-		          other_pane(inc)->ops->title);
-	return rc;
+	struct pane *a = active_pane(inc), *o = other_pane(inc);
+	struct pane_place a0, o0;
+	pane_load(a);
+	pane_load(o);
+	place_save(a, &a0);
+	place_save(o, &o0);
+	struct clock_pos from = clock_pos(inc, a), at_a = from, at_o = from;
+	views_read_begin(t->st);
+	int rc_a = pane_find(a, t, forward);
+	if (rc_a == 0) {
+		pane_load(a);
+		at_a = clock_pos(inc, a);
+	}
+	int rc_o = rc_a < 0 ? 1 : find_past(inc, o, t, forward, from, &at_o);
+	views_read_end(t->st);
+	if (rc_a < 0 || rc_o < 0) {
+		place_restore(a, &a0);
+		place_restore(o, &o0);
+		return -1;
+	}
+	if (rc_a != 0 && rc_o != 0) {
+		place_restore(o, &o0);
+		tui_error(t, "pattern not found %s in %s or %s", forward ? "below" : "above",
+		          inc->said.ops->title, inc->did.ops->title);
+		return 1;
+	}
+	if (rc_o == 0 && (rc_a != 0 || clock_past(at_o, at_a, forward))) {
+		place_restore(a, &a0);
+		inc->active = !inc->active;   /* the match is in the other pane */
+	} else {
+		place_restore(o, &o0);
+	}
+	inc->synced_valid = 0;
+	sync_other(inc);
+	return 0;
 }
 
 static void
@@ -654,6 +756,36 @@ static const struct view_ops incident_ops = {
 	incident_draw, incident_request, incident_position, incident_find,
 	incident_close, incident_target,
 };
+
+/* The zone the DID times of day were moved from, for the DID title: a
+ * reviewer must know when every op was shifted, and by whose word.  An
+ * estimate is shown to the minute (the rest is the harness's delay, in
+ * `alibi show`); a log found to be on UTC needs no label. */
+static void
+clock_label(struct tui *t, struct incident *inc)
+{
+	const int64_t day = INT64_C(86400000000), minute = INT64_C(60000000);
+	const struct views_source *src = NULL;
+	for (size_t i = 0; i < inc->tl.source_count && !src; i++)
+		if (inc->tl.sources[i].clock == ALIBI_CLOCK_TIME_OF_DAY)
+			src = &inc->tl.sources[i];
+	int given = 0;
+	int64_t zone = 0;
+	struct alibi_error err = { 0 };
+	if (!src || store_incident_clock_zone(t->st, inc->id, &given, &zone, &err))
+		return;
+	if (!given) {
+		int64_t up = src->offset_us + day / 2;
+		int64_t midnight = (up / day - (up < 0 && up % day)) * day;
+		zone = midnight - src->offset_us;
+		zone = (zone + (zone < 0 ? -minute : minute) / 2) / minute * minute;
+		if (!zone)
+			return;
+	}
+	char z[24];
+	time_format_offset(z, sizeof z, zone);
+	snprintf(inc->clock, sizeof inc->clock, "UTC%s %s", z, given ? "given" : "estimated");
+}
 
 struct slug_ctx {
 	int64_t id;
@@ -693,6 +825,7 @@ view_incident_open(struct tui *t, int64_t id)
 	pane_init(&inc->said, &said_pane_ops, inc);
 	pane_init(&inc->did, &did_pane_ops, inc);
 	load_findings(inc);
+	clock_label(t, inc);
 	struct view *v = view_new(&incident_ops, inc);
 	sb_adds(&v->title, inc->slug);
 	tui_push(t, v);

@@ -80,6 +80,113 @@ sha256_compress(uint32_t state[8], const unsigned char block[64])
 	state[7] += h;
 }
 
+/* ---- the x86 SHA extensions (SHA-NI) ----
+ *
+ * Hashing a 100 MB log with the portable rounds above takes longer than
+ * parsing it; the CPU's own SHA-256 instructions do the same work about
+ * ten times faster.  They are used only where CPUID says they exist. */
+#if (defined(__x86_64__) || defined(__i386__)) && (defined(__GNUC__) || defined(__clang__))
+#include <cpuid.h>
+#include <immintrin.h>
+#define SHA256_HAVE_NI 1
+
+#define SHA256_NI_TARGET __attribute__((target("sha,sse4.1,ssse3")))
+
+/* The instructions keep the state as two vectors, (A,B,E,F) and (C,D,G,H),
+ * highest lane first; state[] is A..H. */
+SHA256_NI_TARGET static void
+sha256_ni_blocks(uint32_t state[8], const unsigned char *p, size_t nblocks)
+{
+	const __m128i bswap = _mm_set_epi64x(0x0c0d0e0f08090a0bLL, 0x0405060700010203LL);
+	__m128i abcd = _mm_loadu_si128((const __m128i *)(const void *)state);
+	__m128i efgh = _mm_loadu_si128((const __m128i *)(const void *)(state + 4));
+	__m128i badc = _mm_shuffle_epi32(abcd, 0xB1);
+	__m128i hgfe = _mm_shuffle_epi32(efgh, 0x1B);
+	__m128i abef = _mm_alignr_epi8(badc, hgfe, 8);
+	__m128i cdgh = _mm_blend_epi16(hgfe, badc, 0xF0);
+	for (; nblocks; nblocks--, p += 64) {
+		__m128i save_abef = abef, save_cdgh = cdgh;
+		__m128i m[4];
+		for (int i = 0; i < 4; i++)
+			m[i] = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(const void *)(p + 16 * i)),
+			                        bswap);
+		/* 16 groups of 4 rounds; from group 4 on, m[g & 3] holds the words
+		 * of group g - 4 and is replaced by those of group g. */
+		for (int g = 0; g < 16; g++) {
+			__m128i w = m[g & 3];
+			if (g >= 4) {
+				__m128i prev = m[(g + 3) & 3];
+				__m128i t = _mm_sha256msg1_epu32(w, m[(g + 1) & 3]);
+				t = _mm_add_epi32(t, _mm_alignr_epi8(prev, m[(g + 2) & 3], 4));
+				w = _mm_sha256msg2_epu32(t, prev);
+				m[g & 3] = w;
+			}
+			__m128i wk = _mm_add_epi32(w, _mm_loadu_si128((const __m128i *)(const void *)
+			                                              (sha256_k + 4 * g)));
+			cdgh = _mm_sha256rnds2_epu32(cdgh, abef, wk);
+			abef = _mm_sha256rnds2_epu32(abef, cdgh, _mm_shuffle_epi32(wk, 0x0E));
+		}
+		abef = _mm_add_epi32(abef, save_abef);
+		cdgh = _mm_add_epi32(cdgh, save_cdgh);
+	}
+	__m128i feba = _mm_shuffle_epi32(abef, 0x1B);
+	__m128i dchg = _mm_shuffle_epi32(cdgh, 0xB1);
+	_mm_storeu_si128((__m128i *)(void *)state, _mm_blend_epi16(feba, dchg, 0xF0));
+	_mm_storeu_si128((__m128i *)(void *)(state + 4), _mm_alignr_epi8(dchg, feba, 8));
+}
+
+static int
+sha256_cpu_has_ni(void)
+{
+	unsigned a, b, c, d;
+	if (!__get_cpuid(1, &a, &b, &c, &d) || !(c & bit_SSSE3) || !(c & bit_SSE4_1))
+		return 0;
+	if (__get_cpuid_max(0, NULL) < 7 || !__get_cpuid_count(7, 0, &a, &b, &c, &d))
+		return 0;
+	return (b >> 29) & 1;  /* CPUID.(EAX=7,ECX=0):EBX.SHA */
+}
+#else
+#define SHA256_HAVE_NI 0
+#endif
+
+/* -1 not yet asked, 0 portable, 1 SHA-NI. */
+static int sha256_mode = -1;
+
+static int
+sha256_hardware(void)
+{
+	if (sha256_mode < 0) {
+#if SHA256_HAVE_NI
+		sha256_mode = sha256_cpu_has_ni();
+#else
+		sha256_mode = 0;
+#endif
+	}
+	return sha256_mode;
+}
+
+int
+sha256_use_hardware(int on)
+{
+	int was = sha256_hardware();
+	sha256_mode = on && SHA256_HAVE_NI ? -1 : 0;
+	(void)sha256_hardware();
+	return was;
+}
+
+static void
+sha256_blocks(uint32_t state[8], const unsigned char *p, size_t nblocks)
+{
+#if SHA256_HAVE_NI
+	if (sha256_hardware()) {
+		sha256_ni_blocks(state, p, nblocks);
+		return;
+	}
+#endif
+	for (; nblocks; nblocks--, p += 64)
+		sha256_compress(state, p);
+}
+
 void
 sha256_init(struct sha256 *h)
 {
@@ -108,11 +215,12 @@ sha256_update(struct sha256 *h, const void *data, size_t n)
 		n -= take;
 		if (h->used < 64)
 			return;
-		sha256_compress(h->state, h->block);
+		sha256_blocks(h->state, h->block, 1);
 		h->used = 0;
 	}
-	for (; n >= 64; p += 64, n -= 64)
-		sha256_compress(h->state, p);
+	sha256_blocks(h->state, p, n / 64);
+	p += n / 64 * 64;
+	n %= 64;
 	if (n)
 		memcpy(h->block, p, n);
 	h->used = n;
@@ -126,13 +234,13 @@ sha256_final(struct sha256 *h, unsigned char digest[32])
 	h->block[h->used++] = 0x80;
 	if (h->used > 56) {
 		memset(h->block + h->used, 0, 64 - h->used);
-		sha256_compress(h->state, h->block);
+		sha256_blocks(h->state, h->block, 1);
 		h->used = 0;
 	}
 	memset(h->block + h->used, 0, 56 - h->used);
 	store_be32(h->block + 56, (uint32_t)(bits >> 32));
 	store_be32(h->block + 60, (uint32_t)bits);
-	sha256_compress(h->state, h->block);
+	sha256_blocks(h->state, h->block, 1);
 	for (int i = 0; i < 8; i++)
 		store_be32(digest + 4 * i, h->state[i]);
 	h->used = 0;

@@ -165,7 +165,7 @@ test_expect_success 'search: / and ? move to matches, n and N repeat' '
 	grep "^ mini  SAID 09:00:01 msg 2 " back &&
 	grep "^ mini  SAID 09:00:00 msg 1 " backward &&
 	tail -n 1 missing >actual &&
-	echo "pattern not found below in SAID (Tab: search DID)" >expect &&
+	echo "pattern not found below in SAID or DID" >expect &&
 	test_cmp expect actual
 '
 

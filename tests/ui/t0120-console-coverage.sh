@@ -353,7 +353,7 @@ test_expect_success 'search: smart case, bad patterns, empty repeats, in the DID
 	EOT
 	screen ws.db 80 14 &&
 	tail -n 1 upper >actual &&
-	echo "pattern not found below in SAID (Tab: search DID)" >expect &&
+	echo "pattern not found below in SAID or DID" >expect &&
 	test_cmp expect actual &&
 	grep "^ mini  SAID 09:00:01 msg 2 " mixed &&
 	tail -n 1 bad >actual &&

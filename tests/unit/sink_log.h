@@ -6,7 +6,8 @@
  *   C<id> L<line> m<message> <call_id> <name> <args>[ $ <command>]
  *   R L<line> <call_id>[ error]: <text>
  *   O L<line> c<tool_call> <op> <path>[ -> <path2>][ @host:port][ [detail]]
- *   B L<line>: <problem>
+ *   B L<line>[ <member>]: <problem>
+ *   I <log> <run>                      (begin_incident; "-" for no log)
  *
  * Texts are shown with "\n" for newlines and cut to 200 bytes (their size
  * is shown instead when longer). */
@@ -28,6 +29,8 @@ struct sink_log {
 	enum alibi_clock clock;
 	int op_fields_wrong;     /* a derived op without derived = 1, ok = 1, ... */
 	size_t longest_text;
+	int incidents;           /* begin_incident calls */
+	char member[256];        /* the member problems are in, or "" */
 };
 
 static inline void
@@ -124,7 +127,23 @@ sink_log_bad(void *ctx, int64_t line, const char *problem)
 {
 	struct sink_log *s = ctx;
 	s->bad++;
-	sb_addf(&s->log, "B L%lld: %s\n", (long long)line, problem);
+	sb_addf(&s->log, "B L%lld%s%s: %s\n", (long long)line, s->member[0] ? " " : "",
+	        s->member, problem);
+}
+
+static inline void
+sink_log_begin_incident(void *ctx, const char *log, const char *run)
+{
+	struct sink_log *s = ctx;
+	s->incidents++;
+	sb_addf(&s->log, "I %s %s\n", log ? log : "-", run);
+}
+
+static inline void
+sink_log_member(void *ctx, const char *name)
+{
+	struct sink_log *s = ctx;
+	snprintf(s->member, sizeof s->member, "%s", name ? name : "");
 }
 
 static inline void
@@ -148,7 +167,8 @@ sink_log_init(struct sink_log *s)
 	memset(s, 0, sizeof *s);
 	struct ingest_sink sink = {
 		s, sink_log_message, sink_log_tool_call, sink_log_tool_result, sink_log_op,
-		sink_log_bad, sink_log_clock, sink_log_record
+		sink_log_bad, sink_log_clock, sink_log_record, sink_log_begin_incident,
+		sink_log_member
 	};
 	return sink;
 }

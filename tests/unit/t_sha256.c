@@ -175,8 +175,39 @@ test_missing_file_is_an_io_error(void)
 	rmdir(dir);
 }
 
-int
-main(void)
+/* The CPU's SHA instructions and the portable rounds agree on every
+ * length and alignment (where the CPU has none, both runs are portable). */
+static void
+test_hardware_matches_portable(void)
+{
+	size_t n = 70000;
+	unsigned char *data = malloc(n + 1);
+	CHECK(data != NULL);
+	if (!data)
+		return;
+	uint32_t x = 2463534242u;
+	for (size_t i = 0; i < n + 1; i++) {
+		x ^= x << 13, x ^= x >> 17, x ^= x << 5;
+		data[i] = (unsigned char)x;
+	}
+	static const size_t lens[] = { 0, 1, 55, 63, 64, 65, 127, 128, 129, 1000, 4096, 70000 };
+	int had = sha256_use_hardware(1);
+	for (size_t i = 0; i < sizeof lens / sizeof *lens; i++) {
+		for (size_t off = 0; off < 2; off++) {
+			char hw[65], sw[65];
+			sha256_use_hardware(1);
+			sha256_hex(data + off, lens[i] - (lens[i] && off), hw);
+			sha256_use_hardware(0);
+			sha256_hex(data + off, lens[i] - (lens[i] && off), sw);
+			CHECK_STR(hw, sw);
+		}
+	}
+	sha256_use_hardware(had);
+	free(data);
+}
+
+static void
+run_all(void)
 {
 	RUN(test_known_vectors);
 	RUN(test_null_data_with_zero_length);
@@ -186,5 +217,18 @@ main(void)
 	RUN(test_file_hash_matches_memory_hash);
 	RUN(test_empty_file);
 	RUN(test_missing_file_is_an_io_error);
+}
+
+int
+main(void)
+{
+	/* Every vector once with the CPU's instructions (where it has them)
+	 * and once with the portable code. */
+	int had = sha256_use_hardware(1);
+	run_all();
+	sha256_use_hardware(0);
+	run_all();
+	sha256_use_hardware(had);
+	RUN(test_hardware_matches_portable);
 	return unit_done();
 }

@@ -259,7 +259,7 @@ test_search_forward_back_and_n(void)
 	/* Smart case: an upper-case letter makes the search exact. */
 	got = fixture_run(&fx, 80, 14, "<Enter>/DELETE<Enter>\n:save-display %s\n");
 	CHECK_STR(last_line(got, buf, sizeof buf),
-	          "pattern not found below in SAID (Tab: search DID)");
+	          "pattern not found below in SAID or DID");
 	free(got);
 	got = fixture_run(&fx, 80, 14, "<Enter><Tab>/transfer<Enter>\n:save-display %s\n");
 	CHECK(strstr(got ? got : "", "DID 12:00:07 op 4") != NULL);
