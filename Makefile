@@ -2,7 +2,7 @@
 # `make` builds ./alibi, `make check` runs every test, `make demo` opens the sample.
 
 CC      ?= cc
-PKGS    := ncursesw sqlite3 libpcre2-8 libgit2 libcjson
+PKGS    := ncursesw sqlite3 libpcre2-8 libgit2 libcjson libzip
 PREFIX  ?= /usr/local
 BUILD   := build
 # The binary: ./alibi for the default build, BUILD/alibi for any other.
@@ -92,7 +92,7 @@ check: deps
 	@BUILD=$(BUILD) ALIBI=$(abspath $(BIN)) sh tests/run
 
 # Installs what the build needs when pkg-config cannot find it (Debian).
-DEBS := build-essential pkg-config libncursesw5-dev libsqlite3-dev libpcre2-dev libgit2-dev libcjson-dev
+DEBS := build-essential pkg-config libncursesw5-dev libsqlite3-dev libpcre2-dev libgit2-dev libcjson-dev libzip-dev
 
 deps:
 	@if ! command -v cc >/dev/null 2>&1 || ! pkg-config --exists $(PKGS) 2>/dev/null; then \

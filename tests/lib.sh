@@ -23,6 +23,8 @@ DATA=${ALIBI_TESTDATA:-$TOP/tests/data}
 SAMPLES=$TOP/sample-logs
 FIXTURES=${ALIBI_FIXTURES:-}
 PATH=$TOP:$PATH
+# tests/run names the binary of its BUILD (build-x/alibi): that one runs.
+[ -n "${ALIBI:-}" ] && PATH=$(dirname "$ALIBI"):$PATH
 export PATH TOP DATA SAMPLES FIXTURES
 # A predictable environment: no colours, no user config, a private data dir.
 TRASH=$(mktemp -d "${TMPDIR:-/tmp}/alibi-test.XXXXXX")

@@ -85,6 +85,10 @@ int64_t jsonrec_timestamp(struct jsonrec_transcript *t, const cJSON *rec);
  * shell command, the operations the command implies, tied to it.
  * Returns the tool call's id. */
 int64_t jsonrec_emit_tool_call(struct jsonrec_transcript *t, struct alibi_tool_call *tc);
+/* The same without the derived operations (the shell's directory is
+ * still followed): for logs whose own record of running the command
+ * gives those operations with better times and results. */
+int64_t jsonrec_emit_tool_call_underived(struct jsonrec_transcript *t, struct alibi_tool_call *tc);
 /* Appends text to sb, after a "\n" when sb is not empty. */
 void jsonrec_add_text(struct strbuf *sb, const char *text);
 /* The string member key of obj, or NULL. */

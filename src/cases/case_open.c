@@ -165,7 +165,8 @@ open_source(struct cases *c, struct store *st, const char *slug,
 	}
 	sb_addf(&path, "%s/%s", c->dir, sb_str(&rel));
 	const char *paths[1] = { sb_str(&path) };
-	struct import_options opt = { incident_slug, format };
+	/* a case of one sample of a log with several takes that sample again */
+	struct import_options opt = { incident_slug, format, 1 };
 	struct import_result ir;
 	memset(&ir, 0, sizeof ir);
 	int rc = import_paths(st, paths, 1, &opt, NULL, &ir, err);
@@ -175,6 +176,7 @@ open_source(struct cases *c, struct store *st, const char *slug,
 		cases_report_warn(rep, "case %s: evidence %s could not be imported", slug, evidence);
 		res->sources_missing++;
 	}
+	import_result_free(&ir);
 	sb_free(&rel);
 	sb_free(&path);
 	return rc;
@@ -233,7 +235,7 @@ analyze_opened(struct store *st, int64_t incident, const struct rules *rules,
 	struct rules *own = NULL;
 	if (!rules && rules_load_default(&own, err))
 		return err->code;
-	struct analyze_options opt = { 0, 0 };
+	struct analyze_options opt = { 0 };
 	struct analyze_summary sum;
 	int rc = analyze_incident(st, incident, rules ? rules : own, &opt, &sum, err);
 	rules_free(own);

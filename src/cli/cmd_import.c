@@ -11,16 +11,19 @@
 #include "alibi/views.h"
 
 static const char import_usage[] =
-	"usage: alibi import [--incident NAME] [--format NAME] PATH...\n"
+	"usage: alibi import [--incident NAME] [--format NAME] [--clock-offset OFFSET] PATH...\n"
 	"\n"
 	"Imports transcripts and action logs, then analyses each incident.\n"
 	"A directory is one incident, named after it; files given together form\n"
 	"one incident, named after the first file unless --incident says.\n"
+	"An Inspect log with several samples makes an incident per sample,\n"
+	"titled TASK/sample-ID/epoch-N (NAME/sample-ID/epoch-N with --incident).\n"
 	"Files a directory holds that no format reads are listed and skipped.\n"
 	"A source already imported (same sha256) is not imported twice.\n"
 	"\n"
 	"  --incident NAME  import into the incident NAME\n"
 	"  --format NAME    read every file as NAME (see 'alibi formats')\n"
+	CLI_CLOCK_OFFSET_USAGE
 	"\n"
 	"Bad records are reported on stderr as FILE:LINE: PROBLEM and skipped;\n"
 	"the exit status is then 3.\n";
@@ -83,12 +86,13 @@ count_findings(void *ctx, const struct store_incident *inc)
 }
 
 static int
-analyze_imported(struct cli *cli, struct store *st, const struct import_result *res)
+analyze_imported(struct cli *cli, struct store *st, const struct import_result *res,
+                 const struct analyze_options *aopt)
 {
 	for (size_t i = 0; i < res->incident_count; i++) {
 		struct alibi_error err = { 0 };
 		struct analyze_summary sum = { 0 };
-		if (cli_analyze(cli, st, res->incidents[i], NULL, &sum, &err))
+		if (cli_analyze(cli, st, res->incidents[i], aopt, &sum, &err))
 			return cli_fail(&err);
 		struct findings_count c = { { 0 }, 0, "" };
 		if (store_each_incident(st, res->incidents[i], count_findings, &c, &err))
@@ -98,6 +102,13 @@ analyze_imported(struct cli *cli, struct store *st, const struct import_result *
 		       (long long)c.total, (long long)c.by_severity[ALIBI_SEV_HIGH],
 		       (long long)c.by_severity[ALIBI_SEV_MEDIUM],
 		       (long long)c.by_severity[ALIBI_SEV_LOW]);
+		if (aopt->zone != ANALYZE_ZONE_KEEP) {
+			/* the reviewer asked for a clock: say what it did */
+			cli_print_safe(c.slug);
+			fputs(": clock: ", stdout);
+			cli_print_safe(sum.clock_note);
+			putchar('\n');
+		}
 	}
 	return EXIT_OK;
 }
@@ -108,16 +119,22 @@ cmd_import(struct cli *cli, int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "incident", required_argument, NULL, 'i' },
 		{ "format", required_argument, NULL, 'f' },
+		{ "clock-offset", required_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct import_options opt = { NULL, NULL };
+	struct import_options opt = { NULL, NULL, 0 };
+	struct analyze_options aopt = { 0 };
 	int c;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "hi:f:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'i': opt.incident = optarg; break;
 		case 'f': opt.format = optarg; break;
+		case 'c':
+			if (cli_parse_clock_offset(optarg, &aopt))
+				return EXIT_USAGE;
+			break;
 		case 'h': fputs(import_usage, stdout); return EXIT_OK;
 		default: fputs(import_usage, stderr); return EXIT_USAGE;
 		}
@@ -148,7 +165,7 @@ cmd_import(struct cli *cli, int argc, char **argv)
 	if (rc) {
 		rc = cli_fail(&err);
 	} else {
-		rc = analyze_imported(cli, st, &res);
+		rc = analyze_imported(cli, st, &res, &aopt);
 		/* The console's indexes are built once, after the bulk load,
 		 * so opening the console later is instant at any size. */
 		if (rc == EXIT_OK && res.incident_count && views_prepare(st, &err))
@@ -156,6 +173,7 @@ cmd_import(struct cli *cli, int argc, char **argv)
 		if (rc == EXIT_OK && (res.files_partial || res.files_unrecognised || res.files_failed))
 			rc = EXIT_PARTIAL;
 	}
+	import_result_free(&res);
 	store_close(st);
 	return rc;
 }

@@ -38,9 +38,23 @@ static const struct ingest_format formats[] = {
 	  "OTLP \"resourceSpans\" with \"gen_ai.\" attributes (plain traces are not transcripts)",
 	  otel_detect, otel_parse },
 	{ "inspect", INGEST_TRANSCRIPT,
-	  "Inspect AI eval logs in JSON (first sample): messages, tool and sandbox events",
-	  "a top-level object with \"version\" and \"eval\" (and \"status\") members",
+	  "Inspect AI eval logs, .json or zipped .eval: each sample an incident; messages,"
+	  " tool calls, tool and sandbox events",
+	  "a top-level object with \"version\" and \"eval\" (and \"status\") members, or a zip"
+	  " archive whose entries include header.json, _journal/ or samples/",
 	  inspect_detect, inspect_parse },
+	{ "tagged", INGEST_TRANSCRIPT,
+	  "agentic-misalignment runs: <tool_use:NAME> tags as tools, <SCRATCHPAD_REASONING>",
+	  "\"raw_response\" objects or chat messages with <tool_use:...> or reasoning tags",
+	  tagged_detect, tagged_parse },
+	{ "alibi-jsonl", INGEST_ACTIONS,
+	  "the alibi JSONL action schema: one operation a line (alibi-formats(5))",
+	  "JSON lines carrying \"alibi\" (the schema version) and \"op\"",
+	  alibi_jsonl_detect, alibi_jsonl_parse },
+	{ "falco", INGEST_ACTIONS,
+	  "Falco JSON alerts whose output names evt.type, fd.name, fs.path.*, proc.*",
+	  "JSON lines with \"output\", \"priority\", \"rule\" and \"time\" or \"output_fields\"",
+	  falco_detect, falco_parse },
 	{ NULL, 0, NULL, NULL, NULL, NULL },
 };
 

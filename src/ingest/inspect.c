@@ -1,11 +1,13 @@
 /* inspect.c — Inspect AI eval logs in JSON ("version": 2): the log is read
- * whole, and its sample's messages become messages, tool calls and tool
+ * whole, and each sample's messages become messages, tool calls and tool
  * results; its events (inspect_events.c) add the tool calls no message
- * covers and the sandbox's commands and file accesses.
+ * covers and the sandbox's commands and file accesses.  The zipped ".eval"
+ * layout holds the same samples one entry each (inspect_eval.c).
  *
- * The sink holds one incident, so one sample is imported: the first; the
- * others are reported as not imported.  The zipped ".eval" log is not
- * read. */
+ * A log with several samples is several runs: each sample begins an
+ * incident of its own, named "sample-ID/epoch-N" within the log's task.
+ * A log with one sample stays in the incident the import chose, so it
+ * pairs with the action logs imported with it. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +15,7 @@
 #include "alibi/alloc.h"
 #include "alibi/ingest.h"
 #include "alibi/jsonrec.h"
+#include "alibi/termtext.h"
 #include "inspect_internal.h"
 
 /* ---- detection ------------------------------------------------------------- */
@@ -52,6 +55,8 @@ top_level_key(const char *head, size_t len, const char *key)
 int
 inspect_detect(const char *head, size_t len)
 {
+	if (inspect_is_zip(head, len))
+		return inspect_eval_detect(head, len);
 	size_t p = 0;
 	while (p < len && strchr(" \t\r\n", head[p]))
 		p++;
@@ -93,6 +98,52 @@ line_at(const char *buf, size_t off)
 	for (size_t k = 0; k < off; k++)
 		line += buf[k] == '\n';
 	return line;
+}
+
+cJSON *
+inspect_parse_json(const char *text, size_t len, int64_t *line)
+{
+	const char *end = NULL;
+	cJSON *json = cJSON_ParseWithLengthOpts(text, len, &end, 0);
+	*line = 0;
+	if (!json)
+		*line = line_at(text, len && end ? (size_t)(end - text) : 0);
+	return json;
+}
+
+/* The offset of the first byte that is not valid UTF-8, or len. */
+static size_t
+first_invalid_utf8(const char *s, size_t len)
+{
+	size_t k = 0;
+	while (k < len) {
+		if ((unsigned char)s[k] < 0x80) {
+			k++;
+			continue;
+		}
+		unsigned cp;
+		size_t n = utf8_decode(s + k, len - k, &cp);
+		if (cp == 0xFFFD && n == 1)
+			return k;
+		k += n;
+	}
+	return len;
+}
+
+void
+inspect_repair_utf8(struct ingest_sink *sink, struct strbuf *buf)
+{
+	size_t bad = first_invalid_utf8(buf->buf ? buf->buf : "", buf->len);
+	if (bad == buf->len)
+		return;
+	char problem[128];
+	snprintf(problem, sizeof problem,
+	         "invalid UTF-8 (first at byte %zu); shown as U+FFFD", bad);
+	sink->bad_record(sink->ctx, line_at(buf->buf, bad), problem);
+	struct strbuf clean = STRBUF_INIT;
+	utf8_sanitize(&clean, buf->buf, buf->len);
+	sb_free(buf);
+	*buf = clean;
 }
 
 /* ---- messages -------------------------------------------------------------- */
@@ -181,7 +232,7 @@ emit_tool_calls(struct inspect *in, const cJSON *calls, int64_t message, int64_t
 			sb_adds(&in->args, "{}");
 		const char *id = jsonrec_string(call, "id");
 		struct alibi_tool_call tc = { message, id, name, sb_str(&in->args), NULL, ts, 0 };
-		inspect_remember_call(in, id, jsonrec_emit_tool_call(&in->t, &tc));
+		inspect_remember_call(in, id, inspect_emit_call(in, &tc));
 	}
 }
 
@@ -232,7 +283,7 @@ on_message(struct inspect *in, const cJSON *msg)
 /* ---- the log ---------------------------------------------------------------- */
 
 static void
-import_sample(struct inspect *in, cJSON *sample)
+import_messages_and_events(struct inspect *in, cJSON *sample)
 {
 	const cJSON *transcript = cJSON_GetObjectItemCaseSensitive(sample, "transcript");
 	in->attachments = cJSON_GetObjectItemCaseSensitive(sample, "attachments");
@@ -253,12 +304,43 @@ import_sample(struct inspect *in, cJSON *sample)
 	inspect_emit_events(in);
 }
 
-static int
-import_log(struct inspect *in, cJSON *log, const char *path, struct alibi_error *err)
+void
+inspect_import_sample(struct ingest_sink *sink, cJSON *sample)
 {
-	struct ingest_sink *sink = in->t.sink;
-	cJSON *samples = cJSON_GetObjectItemCaseSensitive(log, "samples");
-	if (!cJSON_IsObject(log) || !cJSON_GetObjectItemCaseSensitive(log, "eval"))
+	struct inspect in;
+	memset(&in, 0, sizeof in);
+	in.init_ts = ALIBI_TS_NONE;
+	jsonrec_transcript_init(&in.t, sink);
+	import_messages_and_events(&in, sample);
+	jsonrec_transcript_finish(&in.t);
+	free(in.calls);
+	free(in.events);
+	sb_free(&in.text);
+	sb_free(&in.args);
+}
+
+/* "sample-ID/epoch-N"; a sample without an id is named by its place. */
+static void
+run_name(struct strbuf *out, const cJSON *sample, int position)
+{
+	const cJSON *id = cJSON_GetObjectItemCaseSensitive(sample, "id");
+	const cJSON *epoch = cJSON_GetObjectItemCaseSensitive(sample, "epoch");
+	if (cJSON_IsString(id) && *id->valuestring)
+		sb_addf(out, "sample-%s", id->valuestring);
+	else if (cJSON_IsNumber(id))
+		sb_addf(out, "sample-%.15g", id->valuedouble);
+	else
+		sb_addf(out, "sample-%d", position);
+	if (cJSON_IsNumber(epoch))
+		sb_addf(out, "/epoch-%.15g", epoch->valuedouble);
+}
+
+static int
+import_log(struct ingest_sink *sink, cJSON *log, const char *path, struct alibi_error *err)
+{
+	const cJSON *eval = cJSON_GetObjectItemCaseSensitive(log, "eval");
+	cJSON *sample, *samples = cJSON_GetObjectItemCaseSensitive(log, "samples");
+	if (!cJSON_IsObject(log) || !eval)
 		return alibi_error_set(err, ALIBI_EFORMAT,
 		                       "%s: not an Inspect eval log (no \"eval\" header)", path);
 	int count = cJSON_IsArray(samples) ? cJSON_GetArraySize(samples) : 0;
@@ -266,17 +348,21 @@ import_log(struct inspect *in, cJSON *log, const char *path, struct alibi_error 
 		sink->bad_record(sink->ctx, 0, "log holds no samples");
 		return 0;
 	}
-	cJSON *first = cJSON_GetArrayItem(samples, 0);
-	if (cJSON_IsObject(first))
-		import_sample(in, first);
-	else
-		sink->bad_record(sink->ctx, 0, "sample 1 is not a JSON object");
-	for (int k = 2; k <= count; k++) {
-		char problem[96];
-		snprintf(problem, sizeof problem,
-		         "sample %d of %d not imported: one sample per import for now", k, count);
-		sink->bad_record(sink->ctx, 0, problem);
+	int split = count > 1 && sink->begin_incident;
+	int position = 0;
+	struct strbuf run = STRBUF_INIT;
+	cJSON_ArrayForEach(sample, samples) {
+		position++;
+		sb_reset(&run);
+		run_name(&run, sample, position);
+		if (split)
+			sink->begin_incident(sink->ctx, jsonrec_string(eval, "task"), sb_str(&run));
+		if (cJSON_IsObject(sample))
+			inspect_import_sample(sink, sample);
+		else
+			sink->bad_record(sink->ctx, 0, "sample is not a JSON object");
 	}
+	sb_free(&run);
 	return 0;
 }
 
@@ -284,32 +370,22 @@ int
 inspect_parse(const struct ingest_input *input, struct ingest_sink *sink,
               struct alibi_error *err)
 {
+	if (inspect_is_zip(input->head, input->head_len))
+		return inspect_eval_parse(input, sink, err);
 	struct strbuf buf = STRBUF_INIT;
 	int rc = read_whole(input, &buf, err);
 	if (rc) {
 		sb_free(&buf);
 		return rc;
 	}
-	const char *end = NULL;
-	cJSON *log = cJSON_ParseWithLengthOpts(sb_str(&buf), buf.len, &end, 0);
-	if (!log) {
-		size_t off = buf.len && end ? (size_t)(end - buf.buf) : 0;
-		rc = alibi_error_set(err, ALIBI_EFORMAT, "%s:%lld: invalid or truncated JSON",
-		                     input->path, (long long)line_at(sb_str(&buf), off));
-		sb_free(&buf);
-		return rc;
-	}
+	inspect_repair_utf8(sink, &buf);
+	int64_t line;
+	cJSON *log = inspect_parse_json(sb_str(&buf), buf.len, &line);
 	sb_free(&buf);
-	struct inspect in;
-	memset(&in, 0, sizeof in);
-	in.init_ts = ALIBI_TS_NONE;
-	jsonrec_transcript_init(&in.t, sink);
-	rc = import_log(&in, log, input->path, err);
-	jsonrec_transcript_finish(&in.t);
-	free(in.calls);
-	free(in.events);
-	sb_free(&in.text);
-	sb_free(&in.args);
+	if (!log)
+		return alibi_error_set(err, ALIBI_EFORMAT, "%s:%lld: invalid or truncated JSON",
+		                       input->path, (long long)line);
+	rc = import_log(sink, log, input->path, err);
 	cJSON_Delete(log);
 	return rc;
 }

@@ -193,7 +193,7 @@ emit_tool_event(struct inspect *in, const cJSON *ev)
 	else
 		sb_adds(&in->args, "{}");
 	struct alibi_tool_call tc = { 0, id, name, sb_str(&in->args), NULL, ts, 0 };
-	int64_t row = jsonrec_emit_tool_call(&in->t, &tc);
+	int64_t row = inspect_emit_call(in, &tc);
 	inspect_remember_call(in, id, row);
 
 	sb_reset(&in->text);
@@ -214,8 +214,11 @@ emit_tool_event(struct inspect *in, const cJSON *ev)
 struct derived_ctx {
 	struct ingest_sink *sink;
 	int64_t tool_call, ts;
+	int ok;             /* the command's exit status was 0 */
 };
 
+/* A command the sandbox says failed did not do what it implies, as far
+ * as anyone can tell: its derived ops are marked failed with it. */
 static void
 emit_derived(void *ctx, const struct alibi_op *op)
 {
@@ -223,24 +226,83 @@ emit_derived(void *ctx, const struct alibi_op *op)
 	struct alibi_op copy = *op;
 	copy.tool_call = dc->tool_call;
 	copy.ts = dc->ts;
+	copy.ok = copy.ok && dc->ok;
 	dc->sink->op(dc->sink->ctx, &copy);
 }
 
-/* The tool call a sandbox event served: the tool event it is nested in,
- * or the tool event of the same span. */
-static int64_t
-sandbox_call(const struct inspect *in, size_t k)
+/* The tool event a sandbox event served: the one it is nested in, or
+ * the one of the same span before it; -1 when none. */
+static ptrdiff_t
+sandbox_tool_event(const struct inspect *in, size_t k)
 {
 	if (in->events[k].parent >= 0)
-		return in->events[in->events[k].parent].call_row;
+		return in->events[k].parent;
 	const char *span = jsonrec_string(in->events[k].ev, "span_id");
 	for (size_t j = k; span && j-- > 0;) {
 		const cJSON *ev = in->events[j].ev;
 		const char *s = jsonrec_string(ev, "span_id");
 		if (is_event(ev, "tool") && s && strcmp(s, span) == 0)
-			return in->events[j].call_row;
+			return (ptrdiff_t)j;
+	}
+	return -1;
+}
+
+static int64_t
+sandbox_call(const struct inspect *in, size_t k)
+{
+	ptrdiff_t j = sandbox_tool_event(in, k);
+	return j >= 0 ? in->events[j].call_row : 0;
+}
+
+/* 1 when the sandbox ran command itself: cmd is the command, or a word
+ * of it once quotes are removed (`bash --login -c '<command>'`). */
+static int
+cmd_carries(const char *cmd, const char *command)
+{
+	size_t n = strlen(command);
+	while (n && strchr(" \t\r\n", command[n - 1]))
+		n--;
+	if (!n)
+		return 0;
+	if (strlen(cmd) == n && memcmp(cmd, command, n) == 0)
+		return 1;
+	struct shell_command_list list = { 0 };
+	shell_split(cmd, &list);
+	int found = 0;
+	const struct shell_word_list *argv = list.count ? &list.items[0].argv : NULL;
+	for (size_t w = 1; argv && w < argv->count && !found; w++)
+		found = strlen(argv->words[w]) >= n && memcmp(argv->words[w], command, n) == 0 &&
+		        !argv->words[w][n + strspn(argv->words[w] + n, " \t\r\n")];
+	shell_command_list_free(&list);
+	return found;
+}
+
+/* 1 when a sandbox exec event of the tool call call_id ran command. */
+static int
+sandbox_ran(const struct inspect *in, const char *call_id, const char *command)
+{
+	for (size_t k = 0; call_id && k < in->nevents; k++) {
+		const cJSON *ev = in->events[k].ev;
+		const char *action = jsonrec_string(ev, "action");
+		const char *cmd = jsonrec_string(ev, "cmd");
+		if (!is_event(ev, "sandbox") || !action || strcmp(action, "exec") != 0 || !cmd)
+			continue;
+		ptrdiff_t j = sandbox_tool_event(in, k);
+		const char *id = j >= 0 ? jsonrec_string(in->events[j].ev, "id") : NULL;
+		if (id && strcmp(id, call_id) == 0 && cmd_carries(cmd, command))
+			return 1;
 	}
 	return 0;
+}
+
+int64_t
+inspect_emit_call(struct inspect *in, struct alibi_tool_call *tc)
+{
+	struct strbuf command = STRBUF_INIT;
+	int ran = shell_command_from_tool_call(tc->name, tc->args_json, &command) &&
+	          sandbox_ran(in, tc->call_id, sb_str(&command));
+	sb_free(&command);
+	return ran ? jsonrec_emit_tool_call_underived(&in->t, tc) : jsonrec_emit_tool_call(&in->t, tc);
 }
 
 static void
@@ -266,7 +328,7 @@ emit_sandbox(struct inspect *in, size_t k)
 		op.raw = cmd;
 		sink->op(sink->ctx, &op);
 		const cJSON *options = cJSON_GetObjectItemCaseSensitive(ev, "options");
-		struct derived_ctx dc = { sink, op.tool_call, op.ts };
+		struct derived_ctx dc = { sink, op.tool_call, op.ts, op.ok };
 		shell_derive_ops(cmd, jsonrec_string(options, "cwd"), emit_derived, &dc);
 	} else if (action && (strcmp(action, "read_file") == 0 || strcmp(action, "write_file") == 0) &&
 	           file) {

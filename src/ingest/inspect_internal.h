@@ -1,6 +1,6 @@
-/* inspect_internal.h — what the two halves of the Inspect eval log parser
- * (inspect.c: the log and its messages; inspect_events.c: its events)
- * share. */
+/* inspect_internal.h — what the parts of the Inspect eval log parser
+ * share: inspect.c (the JSON log, a sample's messages), inspect_events.c
+ * (a sample's events) and inspect_eval.c (the zipped ".eval" log). */
 #ifndef ALIBI_INSPECT_INTERNAL_H
 #define ALIBI_INSPECT_INTERNAL_H
 
@@ -48,6 +48,12 @@ void inspect_collect_events(struct inspect *in, const cJSON *sample);
 int64_t inspect_time(struct inspect *in, const cJSON *obj, const char *key);
 /* When the message was said, from its own time or the events'. */
 int64_t inspect_message_ts(struct inspect *in, const cJSON *msg, const char *role);
+/* Emits a tool call.  Its shell command's operations are derived from
+ * the sandbox exec event that ran the command, when the sample holds one:
+ * that event tells when the command ran and whether it failed, where the
+ * call only tells when the model asked; deriving both would show every
+ * operation twice.  Without such an event they come from the call. */
+int64_t inspect_emit_call(struct inspect *in, struct alibi_tool_call *tc);
 /* Emits the tool events no message covered and the sandbox events' ops. */
 void inspect_emit_events(struct inspect *in);
 /* A tool result's text: a string, or a list of content parts. */
@@ -57,5 +63,25 @@ void inspect_content_text(const cJSON *content, struct strbuf *out);
 int inspect_add_error(const cJSON *error, struct strbuf *text);
 void inspect_remember_call(struct inspect *in, const char *call_id, int64_t row);
 int64_t inspect_call_row(const struct inspect *in, const char *call_id);
+
+/* ---- samples, from either layout ---- */
+
+/* The largest sample (or header) entry of a .eval read, uncompressed: a
+ * zip bomb is refused at this size, whatever its entry claims. */
+#define INSPECT_MAX_ENTRY ((size_t)256 << 20)
+
+/* Imports one sample: its messages and events. */
+void inspect_import_sample(struct ingest_sink *sink, cJSON *sample);
+/* JSON text as a tree, or NULL with *line where reading stopped. */
+cJSON *inspect_parse_json(const char *text, size_t len, int64_t *line);
+/* Replaces invalid UTF-8 in buf with U+FFFD and reports where the first
+ * was: JSON is UTF-8, so such a log was damaged, and the reviewer is told
+ * that what they read is not byte for byte what was logged. */
+void inspect_repair_utf8(struct ingest_sink *sink, struct strbuf *buf);
+/* Whether the head is a zip archive's. */
+int inspect_is_zip(const char *head, size_t len);
+int inspect_eval_detect(const char *head, size_t len);
+int inspect_eval_parse(const struct ingest_input *in, struct ingest_sink *sink,
+                       struct alibi_error *err);
 
 #endif

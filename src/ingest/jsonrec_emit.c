@@ -237,19 +237,32 @@ emit_derived(void *ctx, const struct alibi_op *op)
 	dc->sink->op(dc->sink->ctx, &copy);
 }
 
-int64_t
-jsonrec_emit_tool_call(struct jsonrec_transcript *t, struct alibi_tool_call *tc)
+static int64_t
+emit_tool_call(struct jsonrec_transcript *t, struct alibi_tool_call *tc, int derive)
 {
 	struct strbuf command = STRBUF_INIT;
 	tc->command = shell_command_from_tool_call(tc->name, tc->args_json, &command) ?
 	              sb_str(&command) : NULL;
 	int64_t id = t->sink->tool_call(t->sink->ctx, tc);
-	if (tc->command) {
+	if (tc->command && derive) {
 		struct derived_ctx dc = { t->sink, id, tc->ts, tc->line };
 		shell_derive_ops(tc->command, t->cwd.len ? sb_str(&t->cwd) : NULL, emit_derived, &dc);
-		shell_follow_cwd(tc->command, &t->cwd);
 	}
+	if (tc->command)
+		shell_follow_cwd(tc->command, &t->cwd);
 	tc->command = NULL;
 	sb_free(&command);
 	return id;
+}
+
+int64_t
+jsonrec_emit_tool_call(struct jsonrec_transcript *t, struct alibi_tool_call *tc)
+{
+	return emit_tool_call(t, tc, 1);
+}
+
+int64_t
+jsonrec_emit_tool_call_underived(struct jsonrec_transcript *t, struct alibi_tool_call *tc)
+{
+	return emit_tool_call(t, tc, 0);
 }
