@@ -12,9 +12,22 @@
 #include "alibi/rules.h"
 #include "alibi/store.h"
 
+/* The clock of time-of-day logs (strace -t/-tt: no date, maybe local
+ * time): which zone they were written in. */
+enum analyze_clock_zone {
+	ANALYZE_ZONE_KEEP = 0,     /* one a reviewer gave before, else estimate */
+	ANALYZE_ZONE_GIVEN,        /* zone_us, given now; kept for later runs */
+	ANALYZE_ZONE_ESTIMATE      /* estimate again, forgetting a given one */
+};
+
 struct analyze_options {
 	int has_clock_offset;      /* use clock_offset_us instead of estimating */
 	int64_t clock_offset_us;
+	enum analyze_clock_zone zone;
+	int64_t zone_us;           /* the log clock's offset from UTC, as a time
+	                              zone's: +02:00 is 7200 s; the day is
+	                              still found from the anchors or the
+	                              transcript (--clock-offset) */
 };
 
 struct analyze_summary {

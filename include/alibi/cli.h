@@ -36,11 +36,12 @@ struct cli {
 	X(incidents, "list the incidents in the workspace") \
 	X(findings,  "list findings (--json, --fail-on SEVERITY)") \
 	X(show,      "print an incident's Said | Did report") \
+	X(compare,   "two runs of a task: what only one of them did or said") \
 	X(sql,       "run a read-only SQL query on the workspace") \
 	X(analyze,   "re-run analysis on an incident") \
 	X(annotate,  "set a verdict, note or tags on a finding or incident") \
 	X(case,      "the shared case repository (init|commit|status|log|list|open|pull|push)") \
-	X(formats,   "list the formats alibi reads") \
+	X(formats,   "list the formats alibi reads; check an action log (--check FILE)") \
 	X(rules,     "check a rules file (--check FILE)")
 
 #define CLI_DECLARE(name, summary) int cmd_##name(struct cli *cli, int argc, char **argv);
@@ -71,6 +72,17 @@ struct analyze_summary;
 int cli_analyze(const struct cli *cli, struct store *st, int64_t incident,
                 const struct analyze_options *opt, struct analyze_summary *sum,
                 struct alibi_error *err);
+/* Sets opt from --clock-offset's value: the zone the action logs' times of
+ * day were written in (+02:00, -3600, 90m, ...; see time_parse_offset), or
+ * "auto" to estimate it again.  Prints the problem and returns -1 when the
+ * value is none of these. */
+int cli_parse_clock_offset(const char *value, struct analyze_options *opt);
+/* The --clock-offset lines of a subcommand's usage. */
+#define CLI_CLOCK_OFFSET_USAGE \
+	"  --clock-offset OFFSET  the action logs' times of day are in this zone:\n" \
+	"                   +02:00, -05:30, or a number with unit h, m, s or ms\n" \
+	"                   (no unit: seconds; -1h is UTC-01:00); 'auto' estimates\n" \
+	"                   it again.  Kept for later analyses of the incident.\n"
 
 /* Writes s to stdout made safe for a terminal (control characters shown as
  * ^X), since what we print comes from untrusted logs. */

@@ -26,4 +26,16 @@ void time_format_clock(char *buf, size_t size, int64_t us);
 /* µs since the epoch, now. */
 int64_t time_now_us(void);
 
+/* A clock's offset from UTC, as `--clock-offset` takes it: "+02:00" or
+ * "-05:30" (sign and HH:MM required), or a whole number with an optional
+ * unit, sign optional: "3600", "-1h", "90m", "+30s", "1500ms" (no unit:
+ * seconds).  At most 24 hours either way; nothing else (no spaces, no
+ * fractions, no compound "1h30m", no leading zero: "+0200" is a zone
+ * missing its colon, not 200 s).  Returns 0 and *us, else -1. */
+int time_parse_offset(const char *s, int64_t *us);
+
+/* Writes an offset from UTC: "+02:00", "-05:30", "+00:00"; one that is
+ * not whole minutes as "+01:00:00.005" (buf >= 24 bytes). */
+void time_format_offset(char *buf, size_t size, int64_t us);
+
 #endif

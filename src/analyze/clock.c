@@ -5,9 +5,15 @@
  * anchor pair (tool call time - exec time); the median of the pairs is
  * the offset, since a harness's delay between the two is small and
  * steady while a stray bad match is not.  Without anchors the log is
- * assumed to be UTC on the transcript's first day. */
+ * assumed to be UTC on the transcript's first day.
+ *
+ * A reviewer who knows the machine's zone gives it (--clock-offset); the
+ * day still comes from the anchors or the transcript, since a zone says
+ * nothing about the date.  The zone is kept in the workspace, so that
+ * analysing again (new rules) does not quietly go back to the estimate. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "alibi/timeparse.h"
 #include "analyze_internal.h"
@@ -42,8 +48,64 @@ floor_day(int64_t us)
 	return d * DAY_US;
 }
 
-void
-clock_estimate(struct actx *a)
+int
+clock_resolve_zone(struct actx *a)
+{
+	enum analyze_clock_zone how = a->opt ? a->opt->zone : ANALYZE_ZONE_KEEP;
+	if (how == ANALYZE_ZONE_KEEP)
+		return store_incident_clock_zone(a->st, a->incident, &a->has_zone, &a->zone_us,
+		                                 a->err) != 0;
+	a->has_zone = how == ANALYZE_ZONE_GIVEN;
+	a->zone_us = a->has_zone ? a->opt->zone_us : 0;
+	return store_incident_set_clock_zone(a->st, a->incident, a->has_zone, a->zone_us,
+	                                     a->err) != 0;
+}
+
+/* The zone that puts the median anchor on UTC: what the log's clock
+ * looks like from the tool calls, to the millisecond (the harness's
+ * delay makes the rest noise). */
+static int64_t
+anchors_zone(struct actx *a)
+{
+	int64_t est = clock_median(a->anchors, a->anchor_count);
+	int64_t zone = floor_day(est + DAY_US / 2) - est;
+	return (zone + (zone < 0 ? -500 : 500)) / 1000 * 1000;
+}
+
+/* Times of day in the zone a reviewer gave: the day from the anchors,
+ * else from the transcript's first message in that zone. */
+static void
+clock_from_zone(struct actx *a)
+{
+	char zone[24], day[40], seen[24];
+	int64_t midnight = 0;
+	time_format_offset(zone, sizeof zone, a->zone_us);
+	if (a->anchor_count) {
+		int64_t est = clock_median(a->anchors, a->anchor_count);
+		midnight = floor_day(est + a->zone_us + DAY_US / 2);
+	} else if (a->first_msg_ts != ALIBI_TS_NONE) {
+		midnight = floor_day(a->first_msg_ts + a->zone_us);
+	}
+	a->clock_offset = midnight - a->zone_us;
+	time_format_iso(day, sizeof day, midnight);
+	day[10] = '\0';
+	struct strbuf note = STRBUF_INIT;
+	sb_addf(&note, "log times of day are UTC%s as given (--clock-offset)", zone);
+	if (a->anchor_count) {
+		time_format_offset(seen, sizeof seen, anchors_zone(a));
+		sb_addf(&note, ", on %s; %zu tool call/exec pair%s suggest UTC%s", day,
+		        a->anchor_count, a->anchor_count == 1 ? "" : "s", seen);
+	} else if (a->first_msg_ts != ALIBI_TS_NONE) {
+		sb_addf(&note, ", on %s, the transcript's first day there", day);
+	} else {
+		sb_adds(&note, "; the transcript has no times, so no day");
+	}
+	snprintf(a->clock_note, sizeof a->clock_note, "%s", sb_str(&note));
+	sb_free(&note);
+}
+
+static void
+estimate(struct actx *a)
 {
 	char day[40];
 	if (a->opt && a->opt->has_clock_offset) {
@@ -54,7 +116,8 @@ clock_estimate(struct actx *a)
 	}
 	if (!a->has_local_clock && !a->has_relative_clock) {
 		a->clock_offset = 0;
-		snprintf(a->clock_note, sizeof a->clock_note, "all sources carry absolute times");
+		snprintf(a->clock_note, sizeof a->clock_note, "all sources carry absolute times%s",
+		         a->has_zone ? " (the --clock-offset given does not apply)" : "");
 		return;
 	}
 	if (a->anchor_count) {
@@ -94,4 +157,19 @@ clock_estimate(struct actx *a)
 	a->clock_offset = 0;
 	snprintf(a->clock_note, sizeof a->clock_note,
 	         "the transcript has no times: said and did are ordered separately");
+}
+
+void
+clock_estimate(struct actx *a)
+{
+	if (a->has_zone && a->has_local_clock && !(a->opt && a->opt->has_clock_offset)) {
+		clock_from_zone(a);
+		return;
+	}
+	estimate(a);
+	if (a->has_zone && a->has_relative_clock && !a->has_local_clock) {
+		size_t n = strlen(a->clock_note);
+		snprintf(a->clock_note + n, sizeof a->clock_note - n,
+		         " (--clock-offset is for times of day)");
+	}
 }

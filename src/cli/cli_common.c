@@ -10,6 +10,7 @@
 #include "alibi/path.h"
 #include "alibi/strbuf.h"
 #include "alibi/termtext.h"
+#include "alibi/timeparse.h"
 
 void
 cli_error(const char *fmt, ...)
@@ -113,16 +114,53 @@ cli_print_safe(const char *s)
 	sb_free(&safe);
 }
 
+/* Compiling the rules takes longer than analysing a small incident, and
+ * one import may analyse thousands (an eval log's samples), so they are
+ * compiled once a run and kept until it ends. */
+static struct rules *
+run_rules(const struct cli *cli, struct alibi_error *err)
+{
+	static struct rules *rules;
+	static const char *path;
+	if (rules && path == cli->rules_path)
+		return rules;
+	struct rules *fresh = NULL;
+	if (rules_load_all(cli->rules_path, &fresh, err))
+		return NULL;
+	rules_free(rules);
+	rules = fresh;
+	path = cli->rules_path;
+	return rules;
+}
+
 int
 cli_analyze(const struct cli *cli, struct store *st, int64_t incident,
             const struct analyze_options *opt, struct analyze_summary *sum,
             struct alibi_error *err)
 {
-	struct rules *rules = NULL;
-	if (rules_load_all(cli->rules_path, &rules, err))
+	struct rules *rules = run_rules(cli, err);
+	if (!rules)
 		return err->code;
-	struct analyze_options none = { 0, 0 };
-	int rc = analyze_incident(st, incident, rules, opt ? opt : &none, sum, err);
-	rules_free(rules);
-	return rc;
+	struct analyze_options none = { 0 };
+	return analyze_incident(st, incident, rules, opt ? opt : &none, sum, err);
+}
+
+int
+cli_parse_clock_offset(const char *value, struct analyze_options *opt)
+{
+	if (strcmp(value, "auto") == 0) {
+		opt->zone = ANALYZE_ZONE_ESTIMATE;
+		opt->zone_us = 0;
+		return 0;
+	}
+	int64_t us;
+	if (time_parse_offset(value, &us)) {
+		cli_error("--clock-offset takes a zone such as +02:00 or -05:30, a number of"
+		          " seconds, or a number with a unit (-1h, 90m, 30s, 500ms), at most"
+		          " 24 hours; or auto; not '%s'", value);
+		return -1;
+	}
+	opt->zone = ANALYZE_ZONE_GIVEN;
+	opt->zone_us = us;
+	return 0;
 }

@@ -7,22 +7,30 @@
 #include "alibi/cli.h"
 
 static const char analyze_usage[] =
-	"usage: alibi analyze [INCIDENT]\n"
+	"usage: alibi analyze [INCIDENT] [--clock-offset OFFSET]\n"
 	"\n"
 	"Runs analysis again on INCIDENT (or the only incident) with the current\n"
-	"rules; findings keep their ids, so annotations stay attached.\n";
+	"rules; findings keep their ids, so annotations stay attached.\n"
+	"\n"
+	CLI_CLOCK_OFFSET_USAGE;
 
 int
 cmd_analyze(struct cli *cli, int argc, char **argv)
 {
 	static const struct option longopts[] = {
+		{ "clock-offset", required_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	struct analyze_options opt = { 0 };
 	int c;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (c) {
+		case 'c':
+			if (cli_parse_clock_offset(optarg, &opt))
+				return EXIT_USAGE;
+			break;
 		case 'h': fputs(analyze_usage, stdout); return EXIT_OK;
 		default: fputs(analyze_usage, stderr); return EXIT_USAGE;
 		}
@@ -39,7 +47,7 @@ cmd_analyze(struct cli *cli, int argc, char **argv)
 	struct analyze_summary sum = { 0 };
 	int rc = cli_resolve_incident(st, optind < argc ? argv[optind] : NULL, &incident, &err);
 	if (!rc)
-		rc = cli_analyze(cli, st, incident, NULL, &sum, &err);
+		rc = cli_analyze(cli, st, incident, &opt, &sum, &err);
 	store_close(st);
 	if (rc)
 		return cli_fail(&err);

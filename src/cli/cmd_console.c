@@ -17,12 +17,14 @@
 #include "alibi/tui.h"
 
 static const char console_usage[] =
-	"usage: alibi [GLOBAL OPTIONS] [--script FILE] [PATH...]\n"
+	"usage: alibi [GLOBAL OPTIONS] [--script FILE] [--clock-offset OFFSET] [PATH...]\n"
 	"\n"
 	"Opens the review console on the workspace, after importing and analysing\n"
 	"PATHs when given (a directory is one incident).  With --script FILE (or\n"
 	"ALIBI_SCRIPT=FILE) the console runs headless: keys come from FILE and the\n"
 	"screen is a virtual one of $COLUMNS x $LINES; see alibi(1).\n"
+	"\n"
+	CLI_CLOCK_OFFSET_USAGE
 	"\n";
 
 struct progress {
@@ -68,22 +70,27 @@ report_file_done(void *ctx, const char *path, const char *incident,
  * files were skipped). */
 static int
 import_and_analyze(struct cli *cli, struct store *st, const char *const *paths,
-                   size_t count, int64_t *open, struct strbuf *note)
+                   size_t count, const struct analyze_options *aopt, int64_t *open,
+                   struct strbuf *note)
 {
 	struct progress prog = { 0 };
 	struct import_report report = { &prog, report_bad_record, report_file_done };
-	struct import_options opt = { NULL, NULL };
+	struct import_options opt = { NULL, NULL, 0 };
 	struct import_result res;
 	struct alibi_error err = { 0 };
 	memset(&res, 0, sizeof res);
 	cli_error("importing %zu path%s (Ctrl-C stops)", count, count == 1 ? "" : "s");
-	if (import_paths(st, paths, count, &opt, &report, &res, &err))
+	if (import_paths(st, paths, count, &opt, &report, &res, &err)) {
+		import_result_free(&res);
 		return cli_fail(&err);
+	}
 	for (size_t i = 0; i < res.incident_count; i++) {
 		struct analyze_summary sum;
 		memset(&sum, 0, sizeof sum);
-		if (cli_analyze(cli, st, res.incidents[i], NULL, &sum, &err))
+		if (cli_analyze(cli, st, res.incidents[i], aopt, &sum, &err)) {
+			import_result_free(&res);
 			return cli_fail(&err);
+		}
 	}
 	if (res.incident_count == 1)
 		*open = res.incidents[0];
@@ -93,6 +100,7 @@ import_and_analyze(struct cli *cli, struct store *st, const char *const *paths,
 		sb_addf(note, "import: %lld bad records skipped, %lld files not imported "
 		        "(see alibi import)", (long long)res.bad_records,
 		        (long long)(res.files_failed + res.files_unrecognised));
+	import_result_free(&res);
 	return partial ? EXIT_PARTIAL : EXIT_OK;
 }
 
@@ -105,6 +113,7 @@ cmd_console(struct cli *cli, int argc, char **argv)
 	const char **paths = xcalloc((size_t)argc + 1, sizeof *paths);
 	size_t npaths = 0;
 	int options_done = 0;
+	struct analyze_options aopt = { 0 };
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		if (!options_done && strcmp(a, "--") == 0) {
@@ -118,6 +127,15 @@ cmd_console(struct cli *cli, int argc, char **argv)
 			script = argv[++i];
 		} else if (!options_done && strncmp(a, "--script=", 9) == 0) {
 			script = a + 9;
+		} else if (!options_done && (strcmp(a, "--clock-offset") == 0 ||
+		                             strncmp(a, "--clock-offset=", 15) == 0)) {
+			const char *v = a[14] == '=' ? a + 15 : i + 1 < argc ? argv[++i] : NULL;
+			if (!v || cli_parse_clock_offset(v, &aopt)) {
+				if (!v)
+					cli_error("--clock-offset needs a value");
+				free(paths);
+				return EXIT_USAGE;
+			}
 		} else if (!options_done && (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0)) {
 			struct strbuf keys = STRBUF_INIT;
 			tui_describe_keys(&keys);
@@ -144,7 +162,7 @@ cmd_console(struct cli *cli, int argc, char **argv)
 	struct strbuf note = STRBUF_INIT;
 	int code = EXIT_OK;
 	if (npaths)
-		code = import_and_analyze(cli, st, paths, npaths, &open, &note);
+		code = import_and_analyze(cli, st, paths, npaths, &aopt, &open, &note);
 	free(paths);
 	if (code != EXIT_OK && code != EXIT_PARTIAL) {
 		store_close(st);

@@ -308,3 +308,100 @@ time_now_us(void)
 		return ALIBI_TS_NONE;
 	return (int64_t)ts.tv_sec * US_PER_SEC + ts.tv_nsec / 1000;
 }
+
+/* "+HH:MM" / "-HH:MM" after the sign (c at the first digit). */
+static int
+read_zone_offset(struct cursor *c, int64_t *sec)
+{
+	int hh, mm;
+	if (read_fixed(c, 2, &hh) || !at_char(c, ':'))
+		return -1;
+	c->i++;
+	if (read_fixed(c, 2, &mm) || hh > 24 || mm > 59)
+		return -1;
+	*sec = hh * INT64_C(3600) + mm * 60;
+	return 0;
+}
+
+/* A whole number and an optional unit: "90", "90s", "90m", "2h", "900ms". */
+static int
+read_duration_us(struct cursor *c, int64_t *us)
+{
+	const int64_t cap = 25 * 3600 * US_PER_SEC * 1000; /* far past the bound */
+	int64_t v = 0;
+	if (!at_digit(c))
+		return -1;
+	/* "+0200" is a zone written without its colon, not 200 seconds:
+	 * a number with a leading zero is refused rather than guessed at */
+	if (c->s[c->i] == '0' && c->i + 1 < c->n && c->s[c->i + 1] >= '0' && c->s[c->i + 1] <= '9')
+		return -1;
+	for (; at_digit(c); c->i++) {
+		v = v * 10 + (c->s[c->i] - '0');
+		if (v > cap)
+			return -1;
+	}
+	static const struct { const char *unit; int64_t us; } units[] = {
+		{ "ms", 1000 }, { "s", US_PER_SEC }, { "m", 60 * US_PER_SEC },
+		{ "h", 3600 * US_PER_SEC }, { "", US_PER_SEC },
+	};
+	const char *rest = c->s + c->i;
+	for (size_t k = 0; k < sizeof units / sizeof units[0]; k++) {
+		if (strcmp(rest, units[k].unit) != 0)
+			continue;
+		if (v > cap / units[k].us)
+			return -1;
+		*us = v * units[k].us;
+		c->i = c->n;
+		return 0;
+	}
+	return -1;
+}
+
+int
+time_parse_offset(const char *s, int64_t *us)
+{
+	if (!s)
+		return -1;
+	struct cursor c = { s, strlen(s), 0 };
+	int sign = 1, has_sign = 0;
+	if (at_char(&c, '+') || at_char(&c, '-')) {
+		sign = s[0] == '-' ? -1 : 1;
+		has_sign = 1;
+		c.i++;
+	}
+	int64_t v;
+	if (has_sign && c.i + 2 < c.n && s[c.i + 2] == ':') {
+		int64_t sec;
+		if (read_zone_offset(&c, &sec))
+			return -1;
+		v = sec * US_PER_SEC;
+	} else if (read_duration_us(&c, &v)) {
+		return -1;
+	}
+	if (c.i != c.n || v > US_PER_DAY)
+		return -1;
+	*us = sign * v;
+	return 0;
+}
+
+void
+time_format_offset(char *buf, size_t size, int64_t us)
+{
+	if (!buf || !size)
+		return;
+	char sign = us < 0 ? '-' : '+';
+	/* |INT64_MIN| does not fit; no offset comes near it */
+	uint64_t a = us < 0 ? (uint64_t)0 - (uint64_t)us : (uint64_t)us;
+	uint64_t sec = a / US_PER_SEC, frac = a % US_PER_SEC;
+	if (sec % 60 == 0 && frac == 0)
+		snprintf(buf, size, "%c%02llu:%02llu", sign, (unsigned long long)(sec / 3600),
+		         (unsigned long long)(sec / 60 % 60));
+	else if (frac % 1000 == 0)
+		snprintf(buf, size, "%c%02llu:%02llu:%02llu.%03llu", sign,
+		         (unsigned long long)(sec / 3600), (unsigned long long)(sec / 60 % 60),
+		         (unsigned long long)(sec % 60), (unsigned long long)(frac / 1000));
+	else
+		snprintf(buf, size, "%c%02llu:%02llu:%02llu.%06llu", sign,
+		         (unsigned long long)(sec / 3600), (unsigned long long)(sec / 60 % 60),
+		         (unsigned long long)(sec % 60), (unsigned long long)frac);
+}
