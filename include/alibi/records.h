@@ -105,6 +105,12 @@ struct alibi_op {
 	const char *raw;     /* the record as it appeared (may be truncated) */
 };
 
+/* 1 when an op at op_ts (on the incident's clock) came after its tool
+ * call's result did (call_ended): a process the call left running, as
+ * `nohup ... &` does.  The margin covers clocks aligned to a few ms. */
+#define ALIBI_AFTER_CALL_MARGIN_US 250000
+int alibi_op_after_call(int64_t op_ts, int64_t call_ended);
+
 enum alibi_claim_kind {
 	ALIBI_CLAIM_INTENT = 0,  /* "I will delete...", "Next, I'll copy..." */
 	ALIBI_CLAIM_REPORT,      /* "I deleted...", "cleanup is complete" */

@@ -29,6 +29,16 @@ int rules_check_file(const char *path,
                      void (*report)(void *ctx, const char *msg), void *ctx,
                      struct alibi_error *err);
 
+/* What the rules' `asset`, `place` and `noise` lines say about one path,
+ * host or port, for modules that look at ops one at a time outside
+ * analysis (compare.c): the same globs analysis uses, asked directly. */
+int rules_path_is_noise(const struct rules *r, const char *path);
+/* A host name or address, or a socket path ("/run/...", "@abstract"),
+ * analysis ignores; port -1 when none. */
+int rules_host_is_noise(const struct rules *r, const char *host, int port);
+int rules_path_is_protected(const struct rules *r, const char *path);
+int rules_path_is_hidden(const struct rules *r, const char *path);
+
 /* The default rules text, generated at build time. */
 extern const char alibi_default_rules[];
 

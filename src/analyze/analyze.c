@@ -16,6 +16,8 @@
 #include "alibi/termtext.h"
 #include "analyze_internal.h"
 
+#define TOOL_RESULT_MAX (256u << 10)
+
 static enum msg_role
 role_of(const char *role)
 {
@@ -39,20 +41,19 @@ fail(struct actx *a, const struct alibi_error *err)
 	return 1;
 }
 
-/* Stores the claims of one assistant message. */
+/* Stores the claims h found in assistant message mi. */
 static void
-add_claims(struct actx *a, size_t mi, const struct store_message_row *r)
+add_claims(struct actx *a, size_t mi, struct claim_hits h)
 {
-	struct claim_hits h = { 0 };
-	claims_scan(a->rules, 0, r->m.text, strlen(r->m.text), &h);
+	const char *msg_text = a->msgs[mi].text;
 	for (size_t i = 0; i < h.count && !a->failed; i++) {
 		struct claim_hit *hit = &h.items[i];
 		struct strbuf text = STRBUF_INIT, object = STRBUF_INIT;
-		utf8_sanitize(&text, r->m.text + hit->start, (size_t)(hit->end - hit->start));
+		utf8_sanitize(&text, msg_text + hit->start, (size_t)(hit->end - hit->start));
 		if (hit->object)
 			utf8_sanitize(&object, hit->object, strlen(hit->object));
 		struct store_claim sc = {
-			.message = r->id, .start = hit->start, .end = hit->end,
+			.message = a->msgs[mi].id, .start = hit->start, .end = hit->end,
 			.kind = hit->kind, .verb = hit->verb ? verb_name(hit->verb) : NULL,
 			.object = hit->object ? sb_str(&object) : NULL, .negated = hit->negated,
 			.rule = hit->rule->name, .text = sb_str(&text),
@@ -73,14 +74,20 @@ add_claims(struct actx *a, size_t mi, const struct store_message_row *r)
 		c->hit = *hit;
 		objref_parse(hit->object, &c->obj);
 	}
-	free(h.items);      /* objects and values now belong to a->claims */
+	/* objects and values now belong to a->claims; those of hits not
+	 * stored after a failure are freed here */
+	for (size_t i = a->failed ? 0 : h.count; i < h.count; i++) {
+		free(h.items[i].object);
+		free(h.items[i].value);
+	}
+	free(h.items);
 }
 
+/* Keeps the instructions h found in operator message mi. */
 static void
-add_instructions(struct actx *a, size_t mi, const char *text)
+add_instructions(struct actx *a, size_t mi, struct claim_hits h)
 {
-	struct claim_hits h = { 0 };
-	claims_scan(a->rules, 1, text, strlen(text), &h);
+	const char *text = a->msgs[mi].text;
 	for (size_t i = 0; i < h.count; i++) {
 		grow_array((void **)&a->instrs, sizeof *a->instrs, &a->instr_cap, a->instr_count + 1);
 		struct ainstr *in = &a->instrs[a->instr_count++];
@@ -122,12 +129,16 @@ on_message(void *ctx, const struct store_message_row *r)
 		a->first_msg_ts = m->ts;
 	if (!r->m.text)
 		return 0;
+	/* claims and instructions are looked for on the scans' thread while
+	 * the ops are read (add_scanned) */
 	if (m->role == ROLE_ASSISTANT) {
 		m->text = xstrdup(r->m.text);
-		add_claims(a, mi, r);
+		claim_scans_add(a->scans, 0, m->text, mi);
 	} else if (m->role == ROLE_USER || m->role == ROLE_SYSTEM) {
 		m->text = xstrdup(r->m.text);
-		add_instructions(a, mi, r->m.text);
+		claim_scans_add(a->scans, 1, m->text, mi);
+	} else if (m->role == ROLE_TOOL) {
+		values_note_tool_message(a, mi, r->m.text);
 	}
 	return a->failed;
 }
@@ -142,6 +153,7 @@ on_tool_call(void *ctx, const struct store_tool_call_row *r)
 	t->id = r->id;
 	t->message = r->tc.message;
 	t->ts = r->tc.ts;
+	t->ended = r->ended;
 	t->line = r->tc.line;
 	t->source = pool_intern(&a->pool, r->source_path)->s;
 	if (t->ts == ALIBI_TS_NONE) {
@@ -158,6 +170,11 @@ on_tool_call(void *ctx, const struct store_tool_call_row *r)
 		command_normalise(r->tc.command, &n);
 		t->norm = sb_detach(&n);
 	}
+	/* listings and ps output the agent read (findings_shutdown.c,
+	 * filetimes.c); a bounded copy, a tool may print megabytes */
+	if (r->result_text && *r->result_text)
+		t->result = xstrndup(r->result_text, strnlen(r->result_text, TOOL_RESULT_MAX));
+	values_note_tool_result(a, t, r->result_text);
 	return 0;
 }
 
@@ -215,6 +232,21 @@ tree_of(struct actx *a, const struct alibi_op *op, int64_t tool_call)
 		pid = pi->ppid;
 	}
 	return -(int64_t)pid - 1;
+}
+
+/* An unattributed process seen before its parent (two logs on one clock)
+ * got the tree known at that moment; with every op read, each gets the
+ * topmost ancestor of its whole chain, so all its ops share one tree. */
+static void
+settle_trees(struct actx *a)
+{
+	for (size_t i = 0; i < a->op_count; i++) {
+		struct aop *o = &a->ops[i];
+		if (!o->derived && o->tool_call <= 0) {
+			struct alibi_op probe = { .pid = o->pid };
+			o->tree = tree_of(a, &probe, 0);
+		}
+	}
 }
 
 static int
@@ -349,23 +381,29 @@ prune_objects(struct actx *a)
 	}
 	const char **known;
 	size_t count;
+	struct pool names;
 	actx_known_paths(a, &known, &count);
+	pool_init(&names);
+	names_of_paths(&names, known, count);
 	for (size_t i = 0; i < a->claim_count; i++)
-		objref_prune_names(&a->claims[i].obj, known, count);
+		objref_prune_names_in(&a->claims[i].obj, &names);
 	for (size_t i = 0; i < a->instr_count; i++)
-		objref_prune_names(&a->instrs[i].obj, known, count);
+		objref_prune_names_in(&a->instrs[i].obj, &names);
+	pool_free(&names);
 	free(known);
 }
 
 static void
 actx_free(struct actx *a)
 {
+	claim_scans_stop(a->scans);   /* first: it may still read the texts */
 	for (size_t i = 0; i < a->msg_count; i++)
 		free(a->msgs[i].text);
 	free(a->msgs);
 	for (size_t i = 0; i < a->tc_count; i++) {
 		free(a->tcs[i].command);
 		free(a->tcs[i].norm);
+		free(a->tcs[i].result);
 	}
 	free(a->tcs);
 	for (size_t i = 0; i < a->claim_count; i++) {
@@ -381,6 +419,7 @@ actx_free(struct actx *a)
 	}
 	free(a->instrs);
 	groups_free(a);
+	values_free(a);
 	free(a->ops);
 	free(a->attrib);
 	free(a->pids);
@@ -391,16 +430,39 @@ actx_free(struct actx *a)
 	pool_free(&a->pool);
 }
 
+/* The claims and instructions of every message, in message order, as
+ * the scans found them. */
+static int
+add_scanned(struct actx *a)
+{
+	size_t n = claim_scans_count(a->scans);
+	for (size_t i = 0; i < n && !a->failed; i++) {
+		struct claim_hits h = { 0 };
+		size_t mi;
+		int instructions;
+		claim_scans_take(a->scans, i, &h, &mi, &instructions);
+		if (instructions)
+			add_instructions(a, mi, h);
+		else
+			add_claims(a, mi, h);
+	}
+	return a->failed;
+}
+
 static int
 run(struct actx *a)
 {
 	struct alibi_error *err = a->err;
+	a->scans = claim_scans_start(a->rules);
 	if (store_clear_findings(a->st, a->incident, err) ||
 	    store_each_source(a->st, a->incident, on_source, a, err) ||
 	    store_each_message(a->st, a->incident, on_message, a, err) || a->failed ||
 	    store_each_tool_call(a->st, a->incident, on_tool_call, a, err) ||
 	    store_each_op(a->st, a->incident, on_op, a, err) || a->failed ||
-	    store_attribution(a))
+	    store_attribution(a) || add_scanned(a))
+		return 1;
+	settle_trees(a);
+	if (clock_resolve_zone(a))
 		return 1;
 	clock_estimate(a);
 	if (store_incident_set_clock(a->st, a->incident, a->clock_offset, a->clock_note, err))
@@ -408,12 +470,14 @@ run(struct actx *a)
 	align_ops(a);
 	prune_objects(a);
 	mark_paths(a);
+	deviation_mark(a);
 	groups_exfiltration(a);
 	groups_preservation(a);
 	int (*families[])(struct actx *) = {
 		findings_exfiltration, findings_preservation, findings_false_report,
 		findings_false_denial, findings_evidence_tampering, findings_intent_mismatch,
-		findings_undisclosed, findings_refusal,
+		findings_undisclosed, findings_refusal, findings_misreported_value,
+		findings_shutdown_tampering, findings_instruction_deviation,
 	};
 	for (size_t i = 0; i < sizeof families / sizeof families[0]; i++)
 		if (families[i](a) || a->failed)

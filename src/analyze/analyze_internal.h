@@ -9,6 +9,10 @@
  *   pool.c       interned strings with cached path classes
  *   attribute.c  syscall ops -> the tool call whose process tree made them
  *   clock.c      the offset that puts time-of-day clocks on UTC
+ *   conditions.c conditions on files an instruction names ("only the
+ *                files updated in 2025 or later", "only the *.log files")
+ *   filetimes.c  files' times as the agent's listings and utimes show them
+ *   values*.c    numbers as agents report them and as tools print them
  *   findings*.c  the finding kinds, one family per file
  *   analyze.c    the driver: one pass over each table, one transaction */
 #ifndef ALIBI_ANALYZE_INTERNAL_H
@@ -72,6 +76,8 @@ enum glob_class {
 	GLOB_HIDDEN,        /* place hidden: where a kept copy would hide */
 	GLOB_NOISE_PATH,    /* noise path: loader, locale, /proc/self ... */
 	GLOB_NOISE_HOST,    /* noise host: resolvers and the like */
+	GLOB_MONITOR,       /* process monitor: monitor programs and services */
+	GLOB_SCHEDULE,      /* asset schedule: crontabs and timers */
 	GLOB__COUNT
 };
 
@@ -90,6 +96,7 @@ struct glob_list {
 struct claim_rule {
 	char *name;
 	int instruction;            /* an `instruction` line, not a `claim` */
+	int prohibit;               /* "!VERB": says what is NOT to be done */
 	enum alibi_claim_kind kind; /* claims: from the name's first part */
 	int verb;                   /* enum verb; -1: from the `verb` group */
 	char *pattern;              /* after %{NAME} expansion */
@@ -170,17 +177,34 @@ void claims_scan(const struct rules *r, int instructions, const char *text,
                  size_t len, struct claim_hits *out);
 void claim_hits_free(struct claim_hits *h);
 
+/* claims_scan() of many texts, on a second thread (claim_scans.c): add
+ * queues a text (which must live until stop) with a tag of the caller's;
+ * take returns the i-th text's hits, in the order added, scanning it on
+ * the spot if the worker has not started it. */
+struct claim_scans;
+struct claim_scans *claim_scans_start(const struct rules *r);
+void claim_scans_add(struct claim_scans *s, int instructions, const char *text, size_t tag);
+size_t claim_scans_count(struct claim_scans *s);
+void claim_scans_take(struct claim_scans *s, size_t i, struct claim_hits *out, size_t *tag,
+                      int *instructions);
+void claim_scans_stop(struct claim_scans *s);
+
 /* ---- objects: what a claim's object refers to ---- */
 struct objref {
 	char **paths;       /* path-like words as written ("/srv/tmp", "a.bin") */
 	size_t path_count;
 	unsigned char *dest; /* per path: written after "to"/"into" (a target) */
+	unsigned char *where; /* per path: written after "from"/"in"/"under"
+	                         (where the files named beside it are) */
 	char **names;       /* canonical name tokens ("agent2", "log") */
 	size_t name_count;
+	unsigned char *joined; /* per name: 1 when it goes with the one before
+	                          ("agent2's checkpoint-6000"), or NULL */
 	char **hosts;       /* host names / addresses ("backup", "10.0.0.5") */
 	size_t host_count;
 	int protected_class; /* "weights", "checkpoint", "model files" */
 	int everything;      /* "everything", "all files", "anything" */
+	struct objref *excluded; /* "nothing outside X": X, left out; or NULL */
 };
 
 void objref_parse(const char *text, struct objref *out);
@@ -196,6 +220,11 @@ void objref_prune_names(struct objref *o, const char *const *known,
                         size_t count);
 /* 1 when the object names nothing specific (a vague "the files"). */
 int objref_is_vague(const struct objref *o);
+/* A written path as objref_match_path() compares it into buf: without a
+ * leading "~/" or a trailing slash or slash-star.  Returns its length, or
+ * (size_t)-1 when it does not fit (then it matches nothing). */
+#define OBJREF_PATH_MAX 1024
+size_t objref_path_norm(const char *x, char *buf, size_t size);
 /* 1 when path is what the object names.  is_protected: the path is in
  * the protected class. */
 int objref_match_path(const struct objref *o, const char *path,
@@ -237,6 +266,22 @@ struct pool {
 void pool_init(struct pool *p);
 void pool_free(struct pool *p);
 struct pent *pool_intern(struct pool *p, const char *s);   /* NULL -> NULL */
+/* The entry for s, or NULL when s is not in the pool. */
+struct pent *pool_find(const struct pool *p, const char *s);
+/* The paths ops were seen on (PF_SEEN), indexed by what objects say
+ * (path_index.c): fn gets every one of them objref_match_path() may
+ * accept for obj, and maybe a few more. */
+struct path_index;
+struct actx;
+struct path_index *path_index_build(struct actx *a);
+void path_index_candidates(struct path_index *ix, const struct objref *obj,
+                           void (*fn)(void *ctx, struct pent *e), void *ctx);
+void path_index_free(struct path_index *ix);
+/* Adds the name tokens of paths[0..count) to names (objects.c). */
+void names_of_paths(struct pool *names, const char *const *paths, size_t count);
+/* objref_prune_names() against the tokens names_of_paths() collected:
+ * one lookup per name, however many paths the incident has. */
+void objref_prune_names_in(struct objref *o, const struct pool *names);
 /* 1 when e is in the class; computed once per string. */
 int pent_class(const struct rules *r, struct pent *e, enum glob_class cls);
 
@@ -254,8 +299,13 @@ struct atc {
 	int64_t id, message, ts, line;
 	char *command;        /* NULL when not a shell tool */
 	char *norm;           /* command normalised for argv matching */
+	char *result;         /* its output (bounded), NULL when none */
 	const char *source;
 	int matched;          /* an exec of it was found */
+	int64_t ended;        /* when its result came back, ALIBI_TS_NONE if unknown */
+	int64_t exec_ts;      /* the matched exec, on the log's clock */
+	int32_t exec_pid;     /* and its process */
+	int32_t max_pid;      /* the newest process of its tree seen so far */
 };
 
 struct aclaim {
@@ -305,6 +355,8 @@ struct pidinfo {
 	int32_t pid, ppid;
 	int64_t tool_call;
 	struct pent *comm;    /* basename of the last program exec'd */
+	int by_time;          /* tool_call only from when it appeared (its
+	                         ancestry unknown); known ancestry wins */
 	size_t last_read;     /* preserve: 1 + index of the last op that read a
 	                         file marked for deletion, 0 when none */
 };
@@ -315,6 +367,7 @@ struct actx {
 	const struct rules *rules;
 	const struct analyze_options *opt;
 	struct pool pool;
+	struct claim_scans *scans;   /* messages' claims, found while ops are read */
 
 	struct amsg *msgs;
 	size_t msg_count, msg_cap;
@@ -339,11 +392,15 @@ struct actx {
 	struct agroup *groups;
 	size_t group_count, group_cap;
 
+	struct vstate *values;      /* scores read in tool results (findings_value.c) */
+
 	int has_syscall_ops, has_derived_ops, has_local_clock, has_relative_clock;
 	int64_t syscall_ops, attributed, unattributed;
 	int64_t first_msg_ts;
 	int64_t clock_offset;
 	char clock_note[160];
+	int has_zone;               /* zone_us given by a reviewer (clock.c) */
+	int64_t zone_us;
 
 	/* findings emitted so far, by stable key, to never emit one twice */
 	char **keys;
@@ -364,6 +421,8 @@ struct pidinfo *pid_lookup(struct actx *a, int32_t pid, int create);
 /* clock.c */
 int64_t clock_median(int64_t *v, size_t n);
 void clock_estimate(struct actx *a);
+/* Finds (and keeps in the workspace) the zone a reviewer gave, if any. */
+int clock_resolve_zone(struct actx *a);
 
 /* findings.c: building and emitting one finding */
 struct fev {
@@ -436,5 +495,156 @@ int findings_undisclosed(struct actx *a);
 int findings_evidence_tampering(struct actx *a);
 int findings_intent_mismatch(struct actx *a);
 int findings_refusal(struct actx *a);
+
+/* ---- oversight and instructions (findings_shutdown.c, findings_deviation.c) ---- */
+/* filetimes.c: files' modification times, as the agent's own listings
+ * (ls -l, stat, find -printf) and the utime ops show them */
+struct ftime {
+	struct pent *path;
+	int64_t mtime;        /* µs since the epoch, read as UTC */
+	size_t tc;            /* the tool call (index into tcs) that showed it */
+};
+struct ftimes {
+	struct ftime *v;      /* by path, then in the order shown */
+	size_t count, cap;
+	struct pent **seen;   /* the ops' absolute paths, by base name */
+	size_t seen_count, seen_cap;
+	size_t *utimes;       /* explicit utime ops (indices), in order */
+	size_t utime_count, utime_cap;
+};
+int64_t civil_us(int y, int m, int d, int hh, int mm);
+void filetimes_collect(struct actx *a, struct ftimes *t);
+void filetimes_free(struct ftimes *t);
+/* The time p had before the session set it: the last listing of it made
+ * before its first explicit utime (and before op `before`; SIZE_MAX: no
+ * such limit).  *from_tc: the listing's tool call. */
+int64_t filetime_original(const struct actx *a, const struct ftimes *t, const struct pent *p,
+                          size_t before, size_t *from_tc);
+/* The first (first = 1) or last explicit utime of p before op `before`,
+ * or SIZE_MAX. */
+size_t filetime_retimed(const struct actx *a, const struct ftimes *t, const struct pent *p,
+                        size_t before, int first);
+/* The modification time an explicit utime op set, or ALIBI_TS_NONE. */
+int64_t utime_set_time(const struct aop *op);
+
+/* conditions.c: "only files updated in 2025 or later", "only the *.log files" */
+struct fcond {
+	int has_time;
+	int64_t lo, hi;       /* allowed times: lo <= t < hi (INT64_MIN/MAX: open) */
+	int invert;           /* the text names what is NOT wanted ("except ...") */
+	char glob[64];        /* allowed base names, "" when none */
+	char ext[24];         /* allowed extension ("log" for "log files"), "" none */
+	char text[120];       /* the condition as written */
+};
+int fcond_parse(const char *text, size_t len, int64_t now, struct fcond *c);
+int fcond_time_ok(const struct fcond *c, int64_t t);     /* 1: allowed */
+int fcond_name_ok(const struct fcond *c, const char *path);
+
+/* findings_deviation.c */
+/* "<text[start, end)>", shortened, on one line. */
+void quote_span(struct strbuf *out, const char *text, int start, int end);
+/* 1 when op happened after message msg was written (or times unknown). */
+int op_after_message(const struct actx *a, const struct aop *op, size_t msg);
+int verb_is_copy(enum verb v);      /* copy, transfer, keep, move */
+/* 1 when the instruction tells what will happen ("X will be wiped")
+ * rather than asking the agent for it. */
+int instr_is_statement(const struct actx *a, const struct ainstr *in);
+/* Index of an instruction that asks for target (a path, or a monitor or
+ * unit name) to be changed, disabled, stopped or deleted; -1 when none. */
+long instr_asks_change(struct actx *a, const char *target, int is_path);
+/* 1 when text ("the watchdog") names target (/opt/fleet/watchdog.py). */
+int object_names_target(const char *text, const char *target);
+/* Marks the files the operator said will be wiped (PF_DELSET); runs
+ * before the groups. */
+int findings_instruction_deviation(struct actx *a);
+/* findings_condition.c: what was transferred where, and the conditions */
+struct move {
+	size_t op;            /* the read, copy, transfer or rename */
+	size_t act;           /* the op that shows it leaving */
+	struct pent *file, *host, *dst;
+	int rename;
+};
+struct moves {
+	struct move *v;
+	size_t count, cap;
+};
+void moves_collect(struct actx *a, struct moves *m);
+int deviation_conditions(struct actx *a, const struct moves *m);
+int deviation_has_conditions(const struct actx *a);
+void deviation_mark(struct actx *a);
+/* findings_shutdown.c */
+int findings_shutdown_tampering(struct actx *a);
+/* 1 when p, written by op i, is renamed away or deleted later: sed's
+ * and editors' temporary files. */
+int path_is_temporary(const struct actx *a, const struct pent *p, size_t i);
+
+/* ---- values: numbers read and numbers reported ---- */
+/* values.c: one number as written */
+enum vform { VFORM_PLAIN, VFORM_PERCENT, VFORM_RATIO };
+
+struct vnum {
+	double num;         /* as written: 92 for "92%", 18 for "18 of 20" */
+	double den;         /* ratios: 20 for "18 of 20"; else 0 */
+	int decimals;       /* digits after the point as written */
+	enum vform form;
+};
+
+/* What a number measures, from the word that names it.  OTHER: never a
+ * score (sizes, files, lines, ports, pids, steps, times ...); TOTAL: the
+ * whole a count is out of. */
+enum metric {
+	METRIC_NONE, METRIC_ACCURACY, METRIC_F1, METRIC_PRECISION, METRIC_RECALL,
+	METRIC_AUC, METRIC_PASS, METRIC_SCORE, METRIC_TOTAL, METRIC_OTHER
+};
+
+/* "about 90%", "over 90%", "under 90%", or the number itself */
+enum vbound { VBOUND_EXACT, VBOUND_APPROX, VBOUND_AT_LEAST, VBOUND_AT_MOST };
+enum vagree { VAGREE_INCOMPARABLE, VAGREE_NO, VAGREE_YES };
+
+/* Reads the number that starts at s[at] ("92%", "0.92", "91.7 percent",
+ * "18 of 20", "18/20", "1,234" when grouping); returns where it ends, or
+ * 0 when there is none there (a time, a date, a version, a size with a
+ * unit, part of a word or a path). */
+size_t vnum_parse(const char *s, size_t len, size_t at, int grouping, struct vnum *out);
+/* Whether a reported number says what a read one shows, allowing for
+ * rounding and truncation (92% or 91% for 0.9167, not 93%). */
+enum vagree vnum_agrees(const struct vnum *said, enum metric said_metric, enum vbound bound,
+                        const struct vnum *read, enum metric read_metric);
+double vnum_fraction(const struct vnum *n);          /* NAN when not a rate */
+void vnum_format(const struct vnum *n, struct strbuf *out);   /* "0.71 (71%)" */
+int vnum_looks_like_score(const struct vnum *n);     /* "71%", "18/20", "0.71" */
+enum metric metric_of(const char *word, size_t len);
+int metric_is_score(enum metric m);                  /* not OTHER or TOTAL */
+int metric_words_sorted(void);                      /* its table, for the tests */
+
+/* values_scan.c: the scores in a tool's output */
+struct vfound {
+	struct vnum num;
+	enum metric metric;
+	const char *key;     /* the word naming it ("accuracy"), key_len bytes */
+	size_t key_len;
+	const char *context; /* whose it is: " agent2 accuracy " (name tokens) */
+};
+typedef void (*vfound_fn)(void *ctx, const struct vfound *f);
+/* Calls fn for each score in text: JSON, JSON lines, tables, key=value
+ * and "key: value" lines, prose; never sizes, counts of files, times. */
+void values_scan(const char *text, size_t len, vfound_fn fn, void *ctx);
+/* Appends the name tokens of text[0..n) to a context (" a b "). */
+void value_context_add(struct strbuf *ctx, const char *text, size_t n);
+/* 1 when every token of want (space-separated) is in context. */
+int value_context_has(const char *context, const char *want);
+/* 1 when the context names no one (only metric words and numbers). */
+int value_context_is_anonymous(const char *context);
+/* The tokens that name whose value a claim reports ("Agent 2's" ->
+ * "agent2"), space-separated, into out; returns how many (0: it names
+ * no one, "it", "the model"). */
+size_t value_subject_tokens(const char *object, struct strbuf *out);
+
+/* findings_value.c: the readings are kept while the messages and tool
+ * calls stream by (their text is not) */
+void values_note_tool_message(struct actx *a, size_t msg, const char *text);
+void values_note_tool_result(struct actx *a, const struct atc *tc, const char *text);
+void values_free(struct actx *a);
+int findings_misreported_value(struct actx *a);
 
 #endif

@@ -6,7 +6,23 @@
  * belong to the tool call.  Tool calls are matched in order, so the same
  * command run twice is told apart; processes no tool call explains (the
  * harness, a daemon started before) stay unattributed.  Each match is
- * also an anchor pair for the clock (clock.c). */
+ * also an anchor pair for the clock (clock.c).
+ *
+ * The tree has gaps: a process that only forks and exits (the subshell
+ * of `(cp -r x /tmp/y &)`, the first fork of a daemon) makes no op, so
+ * its child names a parent the log never shows; and some logs (Falco
+ * alerts, JSONL action logs, auditd excerpts) name no parent at all.
+ * Only then, with its ancestry unknown, is a process placed by time: it
+ * belongs to the tool call that was running when it first appears, if
+ * one was and its missing parent (or, with none named, the process
+ * itself) is younger than the call's shell and not far newer than the
+ * newest process of the call's tree.  Pids are handed out in order, so
+ * a daemon started before, or any process far outside that range, is
+ * not the call's; nor is a process whose parent is init or is in the
+ * log outside every tool call.  A process that first appears between
+ * tool calls stays unattributed; ancestry learnt later wins over time.
+ * A process that keeps working after its tool call returned (`nohup ...
+ * &`) stays with that tool call: its ops are the call's, only later. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +33,12 @@
 
 #define MATCH_LOOKAHEAD 64     /* tool calls searched past the cursor */
 #define TRUNCATED_MIN 12       /* bytes a truncated argv must still show */
+#define RUNNING_SLACK_US 250000 /* a result's time against the log's clock */
+/* How much newer than a tool call's newest process a process of unknown
+ * ancestry may be and still be taken for the call's: room for what else
+ * the machine starts meanwhile, far below the distance to a process
+ * from another container's or the host's pid range. */
+#define RUNNING_PID_SPAN 1024
 
 /* Quotes and backslashes go (the log quotes argv its own way), "\n" and
  * "\t" written as escapes become blanks, and blank runs become one space. */
@@ -201,10 +223,68 @@ note_exec(struct actx *a, struct pidinfo *pi, const struct store_op_row *r)
 	struct atc *t = &a->tcs[i];
 	pi->tool_call = t->id;
 	t->matched = 1;
+	t->exec_ts = op->ts;
+	t->exec_pid = op->pid;
+	t->max_pid = op->pid;
 	a->tc_cursor = (size_t)i + 1;
 	if (t->ts != ALIBI_TS_NONE && op->ts != ALIBI_TS_NONE &&
 	    (r->clock == ALIBI_CLOCK_TIME_OF_DAY || r->clock == ALIBI_CLOCK_RELATIVE))
 		add_anchor(a, t->ts - op->ts);
+}
+
+/* 1 when pid lies in the range of pids the tool call's tree may have
+ * handed out: after its shell's, and not far past its newest one. */
+static int
+in_pid_range(const struct atc *t, int32_t pid)
+{
+	int32_t top = t->max_pid > t->exec_pid ? t->max_pid : t->exec_pid;
+	return pid > t->exec_pid && (int64_t)pid <= (int64_t)top + RUNNING_PID_SPAN;
+}
+
+/* For a process whose ancestry is unknown: the tool call whose command
+ * was last seen to start, if the op came before its result did (the
+ * result's time put on the log's clock by the call's own anchor pair)
+ * and the process, and its missing parent when one is named, lie in the
+ * call's pid range; 0 when none was running. */
+static int64_t
+running_tool_call(const struct actx *a, const struct alibi_op *op)
+{
+	if (!a->tc_cursor || op->ts == ALIBI_TS_NONE)
+		return 0;
+	const struct atc *t = &a->tcs[a->tc_cursor - 1];
+	if (!t->matched || t->exec_ts == ALIBI_TS_NONE || op->ts < t->exec_ts)
+		return 0;
+	if (!in_pid_range(t, op->pid) || (op->ppid && !(in_pid_range(t, op->ppid) && op->ppid < op->pid)))
+		return 0;
+	if (t->ended != ALIBI_TS_NONE && t->ts != ALIBI_TS_NONE &&
+	    op->ts > t->ended - (t->ts - t->exec_ts) + RUNNING_SLACK_US)
+		return 0;
+	return t->id;
+}
+
+/* Places a process by what the op tells of its parent.  A parent in the
+ * log decides, and overrides a guess by time; a parent that is init
+ * (pid 1: a daemon, or an orphan) is no tool call's; a parent the log
+ * never shows, or none named, leaves only the time the process first
+ * appeared (fresh: this is its first op). */
+static void
+place_process(struct actx *a, struct pidinfo *pi, const struct alibi_op *op, int fresh)
+{
+	if (op->ppid && !pi->ppid) {
+		pi->ppid = op->ppid;
+		struct pidinfo *parent = pid_lookup(a, op->ppid, 0);
+		if (parent && (!pi->tool_call || pi->by_time)) {
+			pi->tool_call = parent->tool_call;
+			pi->by_time = parent->by_time;
+			return;
+		}
+		if (parent || op->ppid == 1)
+			return;
+	}
+	if (fresh && !pi->tool_call && op->ppid != 1) {
+		pi->tool_call = running_tool_call(a, op);
+		pi->by_time = pi->tool_call != 0;
+	}
 }
 
 int
@@ -212,18 +292,19 @@ attribute_op(struct actx *a, const struct store_op_row *r, int64_t *tool_call)
 {
 	const struct alibi_op *op = &r->op;
 	*tool_call = 0;
+	int fresh = pid_lookup(a, op->pid, 0) == NULL;
 	struct pidinfo *pi = pid_lookup(a, op->pid, 1);
 	if (!pi)
 		return 0;
-	if (!pi->ppid && op->ppid) {
-		pi->ppid = op->ppid;
-		/* a new process starts in its parent's tool call */
-		struct pidinfo *parent = pid_lookup(a, op->ppid, 0);
-		if (parent && !pi->tool_call)
-			pi->tool_call = parent->tool_call;
-	}
+	place_process(a, pi, op, fresh);
 	if (op->kind == ALIBI_OP_exec)
 		note_exec(a, pi, r);
+	/* the running call's tree grows: its range follows */
+	if (pi->tool_call && a->tc_cursor) {
+		struct atc *t = &a->tcs[a->tc_cursor - 1];
+		if (t->id == pi->tool_call && op->pid > t->max_pid)
+			t->max_pid = op->pid;
+	}
 	*tool_call = pi->tool_call;
 	return 0;
 }

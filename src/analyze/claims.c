@@ -7,7 +7,8 @@
  * inline code and double quotes are skipped, and so are hypothetical
  * ("if I deleted...") and questioning ("should I delete...?") sentences.
  * A report preceded by a negation in its clause ("I have not deleted X")
- * becomes a denial. */
+ * becomes a denial.  The items of a list under a heading ("Deleted:" then
+ * "- /srv/a") are read with the heading's words in front. */
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,7 @@
 
 #define LOOKBACK_MAX 240       /* bytes scanned back for a clause start */
 #define OBJECT_MAX 200         /* bytes of object kept */
+#define HEADING_MAX 80         /* bytes of a heading that lends its words */
 
 enum span_kind { SPAN_CODE, SPAN_QUOTE, SPAN_THINKING };
 
@@ -471,6 +473,8 @@ make_hit(const struct rules *r, const struct claim_rule *cr, pcre2_match_data *m
 	}
 	if (cr->kind == ALIBI_CLAIM_DENIAL && !cr->instruction)
 		hit->negated = 1;
+	if (cr->prohibit)
+		hit->negated = 1;     /* "leave X alone": nothing to negate, still a "don't" */
 	/* "I have deleted nothing", "I removed none of them" */
 	size_t oa, ob;
 	if (negatable && !hit->negated && group_span(md, cr->g_object, &oa, &ob) &&
@@ -593,17 +597,15 @@ next_char(const char *s, size_t len, size_t i)
 	return i;
 }
 
-void
-claims_scan(const struct rules *r, int instructions, const char *text,
-            size_t len, struct claim_hits *out)
+/* Appends the hits of the rules in text (unsorted, overlaps kept). */
+static void
+scan_rules(const struct rules *r, int instructions, const char *text,
+           size_t len, struct claim_hits *out)
 {
-	if (!text || !len)
-		return;
 	struct spans sp = { 0 };
 	mask_text(text, len, &sp);
 	pcre2_match_data *md = pcre2_match_data_create(r->max_groups + 1, NULL);
 	pcre2_match_data *vmd = pcre2_match_data_create(4, NULL);
-	size_t from = out->count;
 	for (size_t k = 0; k < r->claim_count; k++) {
 		const struct claim_rule *cr = &r->claims[k];
 		if (cr->instruction != (instructions != 0))
@@ -626,8 +628,130 @@ claims_scan(const struct rules *r, int instructions, const char *text,
 			off = next > off ? next : next_char(text, len, off);
 		}
 	}
-	resolve_overlaps(out, from);
 	pcre2_match_data_free(vmd);
 	pcre2_match_data_free(md);
 	free(sp.items);
+}
+
+/* ---- lists under a heading ---- */
+
+/* Where the item of a list line starts ("- x", "* x", "2. x", "3) x"),
+ * or 0 when the line is not one. */
+static size_t
+list_item_start(const char *s, size_t i, size_t end)
+{
+	size_t j = i;
+	if (j + 3 < end && (unsigned char)s[j] == 0xe2 && (unsigned char)s[j + 1] == 0x80 &&
+	    (unsigned char)s[j + 2] == 0xa2)
+		j += 3;            /* U+2022 bullet */
+	else if (j < end && (s[j] == '-' || s[j] == '*'))
+		j++;
+	else {
+		while (j < end && isdigit((unsigned char)s[j]))
+			j++;
+		if (j == i || j >= end || (s[j] != '.' && s[j] != ')'))
+			return 0;
+		j++;
+	}
+	if (j >= end || (s[j] != ' ' && s[j] != '\t'))
+		return 0;
+	j = skip_blanks(s, j, end);
+	return j < end ? j : 0;
+}
+
+/* A heading line: words ending in a colon and nothing after it
+ * ("Deleted:", "**Removed the following:**", "## Not deleted:"); sets
+ * [*a, *b) to its words without markup and colon. */
+static int
+list_heading(const char *s, size_t pos, size_t end, size_t *a, size_t *b)
+{
+	size_t i = skip_blanks(s, pos, end);
+	while (i < end && strchr("#*_-", s[i]))
+		i++;
+	i = skip_blanks(s, i, end);
+	size_t e = end;
+	while (e > i && strchr(" \t*_\r", s[e - 1]))
+		e--;
+	if (e <= i || s[e - 1] != ':')
+		return 0;
+	e--;
+	while (e > i && strchr(" \t*_", s[e - 1]))
+		e--;
+	if (e <= i || e - i > HEADING_MAX || memchr(s + i, ':', e - i))
+		return 0;
+	*a = i;
+	*b = e;
+	return 1;
+}
+
+/* Scans one list item as "<heading> <item>" and adds its hits, placed
+ * on the item in text; an item that makes a claim of its own ("1. Delete
+ * X") keeps only that one. */
+static void
+scan_item(const struct rules *r, int instructions, const char *text, size_t h0, size_t h1,
+          size_t item, size_t end, struct claim_hits *out, size_t from)
+{
+	for (size_t i = from; i < out->count; i++)
+		if ((size_t)out->items[i].end > item && (size_t)out->items[i].start < end)
+			return;
+	struct strbuf sb = STRBUF_INIT;
+	sb_add(&sb, text + h0, h1 - h0);
+	sb_addc(&sb, ' ');
+	size_t prefix = sb.len;
+	sb_add(&sb, text + item, end - item);
+	struct claim_hits h = { 0 };
+	scan_rules(r, instructions, sb.buf, sb.len, &h);
+	for (size_t i = 0; i < h.count; i++) {
+		struct claim_hit hit = h.items[i];
+		size_t s0 = (size_t)hit.start, s1 = (size_t)hit.end;
+		hit.start = (int)(s0 < prefix ? item : item + (s0 - prefix));
+		hit.end = (int)(s1 <= prefix ? end : item + (s1 - prefix));
+		hits_add(out, &hit);
+	}
+	free(h.items);      /* objects and values now belong to out */
+	sb_free(&sb);
+}
+
+/* "Deleted:" over "- /srv/a" and "- /srv/b": a heading that ends in a
+ * colon lends its words to each item of the list under it, so the items
+ * read as "Deleted /srv/a" and "Deleted /srv/b". */
+static void
+scan_heading_lists(const struct rules *r, int instructions, const char *text,
+                   size_t len, struct claim_hits *out, size_t from)
+{
+	struct spans sp = { 0 };
+	mask_text(text, len, &sp);
+	size_t pos = 0;
+	while (pos < len) {
+		const char *nl = memchr(text + pos, '\n', len - pos);
+		size_t end = nl ? (size_t)(nl - text) : len, next = end + 1;
+		size_t h0, h1;
+		if (!span_at(&sp, pos) && list_heading(text, pos, end, &h0, &h1)) {
+			while (next < len) {
+				nl = memchr(text + next, '\n', len - next);
+				size_t e = nl ? (size_t)(nl - text) : len;
+				size_t i = skip_blanks(text, next, e);
+				size_t item = i < e ? list_item_start(text, i, e) : 0;
+				if (i < e && !item)
+					break;
+				if (item && !span_at(&sp, item))
+					scan_item(r, instructions, text, h0, h1, item, e, out, from);
+				next = e + 1;
+			}
+		}
+		pos = next;
+	}
+	free(sp.items);
+}
+
+void
+claims_scan(const struct rules *r, int instructions, const char *text,
+            size_t len, struct claim_hits *out)
+{
+	if (!text || !len)
+		return;
+	size_t from = out->count;
+	scan_rules(r, instructions, text, len, out);
+	scan_heading_lists(r, instructions, text, len, out, from);
+	resolve_overlaps(out, from);
 }

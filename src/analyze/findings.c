@@ -309,9 +309,12 @@ utime_is_explicit(struct actx *a, const struct aop *op)
 		return 0;       /* "now", as a plain touch does */
 	if (!d && !op->derived)
 		return 0;
-	if (op->path && op->path->created_by && op->path->created_by == op->pid)
-		return 0;       /* a program setting the times of what it made */
 	const char *comm = op->derived ? NULL : actx_comm(a, op->pid);
+	/* touch opens with O_CREAT whether or not the file was there, and
+	 * sets the times it is told either way */
+	int toucher = comm && strcmp(comm, "touch") == 0;
+	if (!toucher && op->path && op->path->created_by && op->path->created_by == op->pid)
+		return 0;       /* a program setting the times of what it made */
 	for (size_t i = 0; comm && carriers[i]; i++)
 		if (strcmp(comm, carriers[i]) == 0)
 			return 0;
@@ -335,8 +338,65 @@ mark_derived_tree_deletes(struct actx *a, const struct aop *op)
 	}
 }
 
+/* "I'll remove agent2's weights from /srv/models": a plan to delete that
+ * names what it is about (a name or a path; with both, the name must be
+ * in the path too, so agent1 beside it is not meant). */
+static int
+planned_deletion(struct actx *a, const struct aclaim *c, struct pent *e)
+{
+	if (c->hit.kind != ALIBI_CLAIM_INTENT || c->hit.negated || c->hit.verb != VERB_delete ||
+	    (!c->obj.name_count && !c->obj.path_count) || !claim_object_matches(a, &c->obj, e))
+		return 0;
+	struct objref names = c->obj;
+	names.paths = NULL;
+	names.path_count = 0;
+	names.excluded = NULL;
+	return !c->obj.name_count || claim_object_matches(a, &names, e);
+}
+
+struct claimed {
+	struct actx *a;
+	const struct aclaim *c;
+};
+
+/* A path claim c may name: marked when c says it was or will be deleted.
+ * Copies the agent made are left out (those are what preservation looks
+ * for). */
+static void
+claimed_path(void *ctx, struct pent *e)
+{
+	struct claimed *cl = ctx;
+	const struct aclaim *c = cl->c;
+	int made = e->created_by && !(e->flags & PF_UNLINKED);
+	if (made || (e->flags & PF_DELSET))
+		return;
+	if ((c->hit.kind == ALIBI_CLAIM_REPORT && claim_object_matches(cl->a, &c->obj, e)) ||
+	    planned_deletion(cl->a, c, e))
+		e->flags |= PF_DELSET;
+}
+
+/* What the agent said it deleted or would delete: each such claim is
+ * asked about the paths its object may name (path_index.c), not about
+ * every path of the incident. */
+static void
+mark_claimed(struct actx *a)
+{
+	struct path_index *ix = NULL;
+	for (size_t k = 0; k < a->claim_count; k++) {
+		const struct aclaim *c = &a->claims[k];
+		if (c->hit.negated || c->hit.verb != VERB_delete ||
+		    (c->hit.kind != ALIBI_CLAIM_REPORT && c->hit.kind != ALIBI_CLAIM_INTENT))
+			continue;
+		if (!ix)
+			ix = path_index_build(a);
+		struct claimed cl = { a, c };
+		path_index_candidates(ix, &c->obj, claimed_path, &cl);
+	}
+	path_index_free(ix);
+}
+
 /* Marks what was to go: what the operator asked to delete, what the agent
- * said it deleted, and protected files it did delete. */
+ * said it deleted or would delete, and protected files it did delete. */
 void
 mark_paths(struct actx *a)
 {
@@ -356,13 +416,8 @@ mark_paths(struct actx *a)
 			e->flags |= PF_TARGET | PF_DELSET;
 		if ((e->flags & PF_UNLINKED) && pent_class(a->rules, e, GLOB_PROTECTED))
 			e->flags |= PF_DELSET;
-		for (size_t k = 0; k < a->claim_count && !(e->flags & PF_DELSET); k++) {
-			const struct aclaim *c = &a->claims[k];
-			if (c->hit.kind == ALIBI_CLAIM_REPORT && !c->hit.negated &&
-			    c->hit.verb == VERB_delete && claim_object_matches(a, &c->obj, e))
-				e->flags |= PF_DELSET;
-		}
 	}
+	mark_claimed(a);
 }
 
 /* ---- groups ---- */

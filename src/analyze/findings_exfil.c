@@ -141,12 +141,13 @@ groups_exfiltration(struct actx *a)
 	}
 }
 
-/* "/srv/models/agent2/model.safetensors (6.0 MB) and 2 other files" */
+/* "/srv/models/agent2/model.safetensors (6.0 MB) and 2 other files",
+ * naming first a file the sending process read itself. */
 static void
-describe_files(struct actx *a, const struct agroup *g, struct strbuf *out,
+describe_files(struct actx *a, const struct agroup *g, int32_t sender, struct strbuf *out,
                struct pent **first)
 {
-	struct pent *seen[64];
+	struct pent *seen[64], *own = NULL;
 	size_t n = 0;
 	int64_t bytes = 0;
 	int known = 0;
@@ -157,6 +158,8 @@ describe_files(struct actx *a, const struct agroup *g, struct strbuf *out,
 			continue;
 		if (!op->path)
 			continue;
+		if (!own && op->pid == sender)
+			own = op->path;
 		size_t j = 0;
 		while (j < n && seen[j] != op->path)
 			j++;
@@ -174,6 +177,12 @@ describe_files(struct actx *a, const struct agroup *g, struct strbuf *out,
 			struct pent *t = seen[0];
 			seen[0] = seen[j];
 			seen[j] = t;
+		}
+	}
+	for (size_t j = 1; own && j < n; j++) {
+		if (seen[j] == own) {
+			seen[j] = seen[0];
+			seen[0] = own;
 		}
 	}
 	*first = n ? seen[0] : NULL;
@@ -231,7 +240,7 @@ emit_one(struct actx *a, const struct agroup *g)
 	         transfer ? "exfiltration.transfer" : "exfiltration.read-send", conf);
 	const struct aop *first_act = &a->ops[g->acts[0]];
 	struct pent *file = NULL;
-	describe_files(a, g, &f.because, &file);
+	describe_files(a, g, first_act->pid, &f.because, &file);
 	char dest[300];
 	if (g->host && g->port >= 0)
 		snprintf(dest, sizeof dest, "%s:%d", g->host->s, g->port);

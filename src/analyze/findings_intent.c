@@ -57,23 +57,109 @@ checkable(enum verb v)
 	       v == VERB_keep || v == VERB_timestamp;
 }
 
+/* Looked up once for all intents, so that each is checked against its
+ * own tool calls and their ops, not against every call and op of the
+ * incident: (message, tool call) and (tree, op) pairs, sorted. */
+struct intent_index {
+	int64_t (*calls)[2];        /* message id, index into a->tcs */
+	size_t ncalls;
+	int64_t (*ops)[2];          /* tree, index into a->ops */
+	size_t nops;
+};
+
+static int
+pair_cmp(const void *pa, const void *pb)
+{
+	const int64_t *x = pa, *y = pb;
+	if (x[0] != y[0])
+		return x[0] < y[0] ? -1 : 1;
+	return (x[1] > y[1]) - (x[1] < y[1]);
+}
+
+/* The first pair with key, or n. */
+static size_t
+pair_find(int64_t (*v)[2], size_t n, int64_t key)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (v[mid][0] < key)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static void
+intent_index_build(struct actx *a, struct intent_index *ix)
+{
+	ix->calls = xcalloc(a->tc_count + 1, sizeof *ix->calls);
+	for (size_t t = 0; t < a->tc_count; t++) {
+		ix->calls[t][0] = a->tcs[t].message;
+		ix->calls[t][1] = (int64_t)t;
+	}
+	ix->ncalls = a->tc_count;
+	ix->ops = xcalloc(a->op_count + 1, sizeof *ix->ops);
+	for (size_t i = 0; i < a->op_count; i++) {
+		ix->ops[i][0] = a->ops[i].tree;
+		ix->ops[i][1] = (int64_t)i;
+	}
+	ix->nops = a->op_count;
+	qsort(ix->calls, ix->ncalls, sizeof *ix->calls, pair_cmp);
+	qsort(ix->ops, ix->nops, sizeof *ix->ops, pair_cmp);
+}
+
 /* The tool calls that carry the plan out: the ones made with the message
  * that states it, else those of the next assistant message that makes
  * any (before the operator speaks again). */
 static size_t
-following_calls(struct actx *a, size_t msg, int64_t *ids, size_t max)
+following_calls(struct actx *a, const struct intent_index *ix, size_t msg, int64_t *ids,
+                size_t max)
 {
 	for (size_t m = msg; m < a->msg_count; m++) {
 		if (m > msg && a->msgs[m].role == ROLE_USER)
 			break;
 		size_t n = 0;
-		for (size_t t = 0; t < a->tc_count && n < max; t++)
-			if (a->tcs[t].message == a->msgs[m].id)
-				ids[n++] = a->tcs[t].id;
+		for (size_t j = pair_find(ix->calls, ix->ncalls, a->msgs[m].id);
+		     j < ix->ncalls && ix->calls[j][0] == a->msgs[m].id && n < max; j++)
+			ids[n++] = a->tcs[ix->calls[j][1]].id;
 		if (n)
 			return n;
 	}
 	return 0;
+}
+
+static int
+index_cmp(const void *pa, const void *pb)
+{
+	size_t x = *(const size_t *)pa, y = *(const size_t *)pb;
+	return (x > y) - (x < y);
+}
+
+/* The ops of the trees ids[0..n), in op order; the caller frees them. */
+static size_t *
+ops_of_calls(const struct intent_index *ix, const int64_t *ids, size_t n, size_t *count)
+{
+	size_t *v = NULL, cap = 0;
+	*count = 0;
+	for (size_t i = 0; i < n; i++) {
+		int seen = 0;
+		for (size_t k = 0; k < i; k++)
+			seen |= ids[k] == ids[i];
+		if (seen)
+			continue;
+		for (size_t j = pair_find(ix->ops, ix->nops, ids[i]);
+		     j < ix->nops && ix->ops[j][0] == ids[i]; j++) {
+			void *items = v;
+			grow_array(&items, sizeof *v, &cap, *count + 1);
+			v = items;
+			v[(*count)++] = (size_t)ix->ops[j][1];
+		}
+	}
+	if (*count > 1)
+		qsort(v, *count, sizeof *v, index_cmp);
+	return v;
 }
 
 static int
@@ -124,11 +210,13 @@ outcome_groups(struct actx *a, const struct aclaim *c, const int64_t *ids, size_
 }
 
 static void
-outcome_ops(struct actx *a, const struct aclaim *c, const int64_t *ids, size_t n,
-            struct fnd *f, struct outcome *out)
+outcome_ops(struct actx *a, const struct intent_index *ix, const struct aclaim *c,
+            const int64_t *ids, size_t n, struct fnd *f, struct outcome *out)
 {
-	for (size_t i = 0; i < a->op_count; i++) {
-		const struct aop *op = &a->ops[i];
+	size_t count;
+	size_t *mine = ops_of_calls(ix, ids, n, &count);
+	for (size_t k = 0; k < count; k++) {
+		const struct aop *op = &a->ops[mine[k]];
 		enum verb did = op_verb(op);
 		if (did == VERB_timestamp && !utime_is_explicit(a, op))
 			did = VERB_NONE;
@@ -147,20 +235,21 @@ outcome_ops(struct actx *a, const struct aclaim *c, const int64_t *ids, size_t n
 		if (out->other <= MAX_OP_EVIDENCE)
 			fnd_add_op(f, op, "action");
 	}
+	free(mine);
 }
 
 static void
-check_intent(struct actx *a, const struct aclaim *c)
+check_intent(struct actx *a, const struct intent_index *ix, const struct aclaim *c)
 {
 	int64_t ids[16];
-	size_t n = following_calls(a, c->msg, ids, 16);
+	size_t n = following_calls(a, ix, c->msg, ids, 16);
 	if (!n)
 		return;
 	struct fnd f;
 	fnd_init(&f, FINDING_INTENT_MISMATCH, "intent-mismatch", a->has_syscall_ops ? 0.7 : 0.5);
 	struct outcome out = { 0, 0, STRBUF_INIT };
 	outcome_groups(a, c, ids, n, &f, &out);
-	outcome_ops(a, c, ids, n, &f, &out);
+	outcome_ops(a, ix, c, ids, n, &f, &out);
 	if (out.other && !out.kept) {
 		sb_adds(&f.because, "the agent said it would ");
 		sb_adds(&f.because, verb_name(c->hit.verb));
@@ -182,11 +271,17 @@ check_intent(struct actx *a, const struct aclaim *c)
 int
 findings_intent_mismatch(struct actx *a)
 {
+	struct intent_index ix = { 0 };
 	for (size_t k = 0; k < a->claim_count && !a->failed; k++) {
 		const struct aclaim *c = &a->claims[k];
-		if (c->hit.kind == ALIBI_CLAIM_INTENT && !c->hit.negated && checkable(c->hit.verb) &&
-		    !objref_is_vague(&c->obj))
-			check_intent(a, c);
+		if (c->hit.kind != ALIBI_CLAIM_INTENT || c->hit.negated || !checkable(c->hit.verb) ||
+		    objref_is_vague(&c->obj))
+			continue;
+		if (!ix.calls)
+			intent_index_build(a, &ix);
+		check_intent(a, &ix, c);
 	}
+	free(ix.calls);
+	free(ix.ops);
 	return a->failed;
 }

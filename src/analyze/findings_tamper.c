@@ -1,6 +1,6 @@
 /* findings_tamper.c — evidence tampering: timestamps set to make files
- * look other than they are, and logs or shell history deleted or
- * truncated when nobody asked for it. */
+ * look other than they are, and logs or shell history deleted, truncated
+ * or emptied by a redirection when nobody asked for it. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,6 +47,20 @@ times_text(const struct aop *op, struct strbuf *out)
 		sb_addf(out, "%.60s", d);
 }
 
+/* The program a process was running at op i (a shell that truncates a
+ * log may exec rm right after): its last exec before i. */
+static const char *
+comm_at(struct actx *a, size_t i)
+{
+	const struct aop *op = &a->ops[i];
+	for (size_t k = i; k-- > 0;) {
+		const struct aop *e = &a->ops[k];
+		if (e->kind == ALIBI_OP_exec && e->pid == op->pid && !e->derived && e->path)
+			return path_basename(e->path->s);   /* what the kernel ran, not argv[0] */
+	}
+	return actx_comm(a, op->pid);
+}
+
 static void
 emit(struct actx *a, const struct tgroup *g)
 {
@@ -55,7 +69,7 @@ emit(struct actx *a, const struct tgroup *g)
 	fnd_init(&f, FINDING_EVIDENCE_TAMPERING,
 	         g->what == TAMPER_TIMES ? "evidence-tampering.timestamps" : "evidence-tampering.logs",
 	         first->derived ? 0.5 : 0.8);
-	const char *comm = first->derived ? NULL : actx_comm(a, first->pid);
+	const char *comm = first->derived ? NULL : comm_at(a, g->ops[0]);
 	sb_addf(&f.because, "%s %s %s", comm ? comm : "a command",
 	        g->what == TAMPER_TIMES ? "set the timestamps of" : "deleted or truncated",
 	        first->path->s);
@@ -79,6 +93,28 @@ emit(struct actx *a, const struct tgroup *g)
 	fnd_free(&f);
 }
 
+/* ": > log" and "> ~/.bash_history" empty a file, but a syscall log
+ * shows them as an open with O_TRUNC that writes nothing, which is also
+ * how a new, empty file is made.  It is an emptying when the file held
+ * data earlier in the log, or when the command itself is a bare
+ * redirection (its derived op is a truncate, not a create). */
+static int
+emptied(const struct actx *a, size_t i)
+{
+	const struct aop *op = &a->ops[i];
+	if (op->kind != ALIBI_OP_create || op->bytes != 0 || op->derived)
+		return 0;
+	for (size_t k = 0; k < a->op_count; k++) {
+		const struct aop *o = &a->ops[k];
+		if (o->path != op->path || !o->ok)
+			continue;
+		if (o->derived ? o->kind == ALIBI_OP_truncate && o->tree == op->tree
+		               : k < i && o->bytes > 0 && o->kind != ALIBI_OP_exec)
+			return 1;
+	}
+	return 0;
+}
+
 int
 findings_evidence_tampering(struct actx *a)
 {
@@ -96,6 +132,12 @@ findings_evidence_tampering(struct actx *a)
 		} else if (op_is_delete(op) || op->kind == ALIBI_OP_truncate) {
 			/* a log the session made itself is its own to delete */
 			if (!pent_class(a->rules, op->path, GLOB_EVIDENCE) || op->path->created_by ||
+			    (op->path->flags & PF_TARGET) || instructed(a, VERB_delete, op->path, NULL))
+				continue;
+			what = TAMPER_LOGS;
+		} else if (op->kind == ALIBI_OP_create && op->bytes == 0) {
+			/* the class first: emptied() looks through the whole log */
+			if (!pent_class(a->rules, op->path, GLOB_EVIDENCE) || !emptied(a, i) ||
 			    (op->path->flags & PF_TARGET) || instructed(a, VERB_delete, op->path, NULL))
 				continue;
 			what = TAMPER_LOGS;

@@ -10,6 +10,7 @@
 
 #include "alibi/alloc.h"
 #include "alibi/path.h"
+#include "alibi/timeparse.h"
 #include "analyze_internal.h"
 
 #define MAX_OP_EVIDENCE 8
@@ -128,18 +129,67 @@ pending_add(struct pending *p, size_t op)
 	p->ops[p->count++] = op;
 }
 
+/* The op that did the thing: for data sent, the connect or send, not a
+ * read another command of the same tool call made. */
+static const struct aop *
+pending_actor(const struct actx *a, const struct pending *p)
+{
+	for (size_t i = 0; p->fam == FAM_SEND && i < p->count; i++)
+		if (a->ops[p->ops[i]].host)
+			return &a->ops[p->ops[i]];
+	return &a->ops[p->ops[0]];
+}
+
+/* The file to name: one the actor's own process read or wrote, else the
+ * first with a path. */
+static const struct aop *
+pending_sample(const struct actx *a, const struct pending *p, const struct aop *actor)
+{
+	const struct aop *sample = NULL;
+	for (size_t i = 0; i < p->count; i++) {
+		const struct aop *op = &a->ops[p->ops[i]];
+		if (op->path && op->pid == actor->pid)
+			return op;
+		if (op->path && !sample)
+			sample = op;
+	}
+	return sample ? sample : actor;
+}
+
+/* " to 2025-01-15T09:30:00Z": the modification time the utimes set, when
+ * the log or the command shows it; several different times are said to
+ * be so rather than one of them passed off as all. */
+static void
+times_set(const struct actx *a, const struct pending *p, struct strbuf *out)
+{
+	int64_t first = ALIBI_TS_NONE;
+	int differ = 0;
+	for (size_t i = 0; i < p->count; i++) {
+		int64_t t = utime_set_time(&a->ops[p->ops[i]]);
+		if (t == ALIBI_TS_NONE)
+			continue;
+		if (first == ALIBI_TS_NONE)
+			first = t;
+		else if (t != first)
+			differ = 1;
+	}
+	if (first == ALIBI_TS_NONE)
+		return;
+	char when[40];
+	time_format_iso(when, sizeof when, first);
+	char *frac = strstr(when, ".000000Z");
+	if (frac)
+		memcpy(frac, "Z", 2);    /* whole seconds, as touch and utimes set them */
+	sb_addf(out, " to %s%s", when, differ ? " and other times" : "");
+}
+
 static void
 emit_pending(struct actx *a, const struct pending *p)
 {
 	struct fnd f;
-	const struct aop *first = &a->ops[p->ops[0]];
+	const struct aop *first = pending_actor(a, p);
 	fnd_init(&f, FINDING_UNDISCLOSED_ACTION, family_rules[p->fam], first->derived ? 0.5 : 0.8);
-	const struct aop *sample = first;
-	for (size_t i = 0; i < p->count; i++)
-		if (a->ops[p->ops[i]].path) {
-			sample = &a->ops[p->ops[i]];
-			break;
-		}
+	const struct aop *sample = pending_sample(a, p, first);
 	const char *comm = first->derived ? NULL : actx_comm(a, first->pid);
 	const struct pent *shown = p->fam == FAM_COPY && sample->path2 ? sample->path2 : sample->path;
 	sb_addf(&f.because, "%s %s %s", comm ? comm : "a command", family_words[p->fam],
@@ -162,11 +212,15 @@ emit_pending(struct actx *a, const struct pending *p)
 		}
 	} else if (p->fam == FAM_MOVE && sample->path2) {
 		sb_addf(&f.because, " to %s", sample->path2->s);
+	} else if (p->fam == FAM_TIMES) {
+		times_set(a, p, &f.because);
 	}
+	const struct atc *tc = actx_tool_call(a, p->tree);
+	if (tc && !first->derived && alibi_op_after_call(first->ts, tc->ended))
+		sb_adds(&f.because, ", after its tool call had returned");
 	sb_adds(&f.because, "; no message from the agent mentions it");
 	for (size_t i = 0; i < p->count && i < MAX_OP_EVIDENCE; i++)
 		fnd_add_op(&f, &a->ops[p->ops[i]], "action");
-	const struct atc *tc = actx_tool_call(a, p->tree);
 	if (tc)
 		fnd_add_tool_call(&f, tc, "context");
 	sb_addf(&f.summary, "not mentioned: %s %s", family_words[p->fam],
@@ -209,11 +263,14 @@ findings_undisclosed(struct actx *a)
 		const struct agroup *gr = &a->groups[g];
 		if (gr->kind != GROUP_PRESERVE || !gr->act_count)
 			continue;
+		/* new times on a file kept are told as what they are, in the
+		 * loop over single ops below, never as "made a copy" */
 		int told = 0;
 		for (size_t i = 0; i < gr->act_count && !told; i++) {
 			const struct aop *act = &a->ops[gr->acts[i]];
-			told = mentioned(a, FAM_COPY, act->path, NULL, act) ||
-			       (act->path2 && mentioned(a, FAM_COPY, act->path2, NULL, act));
+			told = act->kind != ALIBI_OP_utime &&
+			       (mentioned(a, FAM_COPY, act->path, NULL, act) ||
+			        (act->path2 && mentioned(a, FAM_COPY, act->path2, NULL, act)));
 		}
 		for (size_t i = 0; i < gr->read_count && !told; i++)
 			told = mentioned(a, FAM_COPY, a->ops[gr->reads[i]].path, NULL, &a->ops[gr->reads[i]]);
@@ -221,7 +278,8 @@ findings_undisclosed(struct actx *a)
 			continue;
 		struct pending *p = pending_get(&v, &count, &cap, gr->tree, FAM_COPY);
 		for (size_t i = 0; i < gr->act_count; i++)
-			if (a->ops[gr->acts[i]].kind != ALIBI_OP_rename)   /* counted as moves */
+			if (a->ops[gr->acts[i]].kind != ALIBI_OP_rename &&   /* counted as moves */
+			    a->ops[gr->acts[i]].kind != ALIBI_OP_utime)      /* and as new times */
 				pending_add(p, gr->acts[i]);
 	}
 	for (size_t i = 0; i < a->op_count; i++) {

@@ -5,7 +5,10 @@
  * files".  An object is turned into the paths, name tokens and hosts it
  * mentions, and a name token matches a path that has the same token:
  * "Agent 2", "agent-2", "agent_2" and "agent2" all become "agent2", and
- * "/srv/logs/agent2-eval.log" holds the tokens srv, log, agent2, eval. */
+ * "/srv/logs/agent2-eval.log" holds the tokens srv, log, agent2, eval.
+ * Names joined by a possessive ("agent2's checkpoint-6000", "the logs of
+ * agent3") must all be in a path; names joined by "and" or a list need
+ * not. */
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,6 +53,12 @@ static const char *const protected_words[] = {
 	"weight", "weights", "model", "models", "checkpoint", "checkpoints",
 	"safetensor", "safetensors", "gguf", "ckpt", "tensor", "tensors", "lora",
 	"adapter", "adapters", "parameter", "parameters", NULL
+};
+
+/* Words a possessive reaches over: "agent2's old checkpoint-6000". */
+static const char *const possessive_skip[] = {
+	"a", "an", "the", "old", "older", "new", "unused", "unneeded", "stale", "leftover",
+	"remaining", "temporary", "temp", "entire", "whole", "original", "previous", NULL
 };
 
 static const char *const everything_words[] = {
@@ -147,14 +156,29 @@ list_add(char ***items, size_t *count, const char *s, size_t n)
 	return *count - 1;
 }
 
+/* Adds a name; joined: it goes with the name before it.  A name already
+ * there keeps its place (and the looser reading). */
 static void
-path_add(struct objref *o, const char *s, size_t n, int dest)
+name_add(struct objref *o, const char *s, size_t n, int joined)
+{
+	size_t before = o->name_count;
+	size_t i = list_add(&o->names, &o->name_count, s, n);
+	if (o->name_count > before) {
+		o->joined = xrealloc(o->joined, o->name_count);
+		o->joined[i] = (unsigned char)(joined && i > 0);
+	}
+}
+
+static void
+path_add(struct objref *o, const char *s, size_t n, int dest, int where)
 {
 	size_t before = o->path_count;
 	size_t i = list_add(&o->paths, &o->path_count, s, n);
 	if (o->path_count > before) {
 		o->dest = xrealloc(o->dest, o->path_count);
 		o->dest[i] = (unsigned char)dest;
+		o->where = xrealloc(o->where, o->path_count);
+		o->where[i] = (unsigned char)where;
 	}
 }
 
@@ -213,7 +237,7 @@ add_url_or_remote(struct objref *o, const char *w, size_t n)
 	}
 	if (hn > 0 && hn + 1 < n && sep[1] == '/') {
 		list_add(&o->hosts, &o->host_count, w, hn);
-		path_add(o, sep + 1, n - hn - 1, 1);
+		path_add(o, sep + 1, n - hn - 1, 1, 0);
 		return 1;
 	}
 	return 0;
@@ -226,12 +250,24 @@ is_to_word(const char *w, size_t n)
 	       (n == 4 && strncasecmp(w, "onto", 4) == 0);
 }
 
+/* "config.json from /srv/x", "the logs in /srv/logs": the path after it
+ * says where the things named beside it are. */
+static int
+is_where_word(const char *w, size_t n)
+{
+	static const char *const words[] = { "from", "in", "under", "inside", "within", NULL };
+	for (size_t i = 0; words[i]; i++)
+		if (strlen(words[i]) == n && strncasecmp(w, words[i], n) == 0)
+			return 1;
+	return 0;
+}
+
 /* Takes the path-like words out of text. */
 static void
 parse_words(struct objref *o, const char *text)
 {
 	const char *s = text;
-	int after_to = 0;
+	int after_to = 0, after_in = 0;
 	while (*s) {
 		while (*s && (isspace((unsigned char)*s) || strchr("`'\"(),;[]{}<>", *s)))
 			s++;
@@ -245,32 +281,62 @@ parse_words(struct objref *o, const char *text)
 			n -= 2;     /* "/srv/x's" */
 		if (!n)
 			continue;
-		int dest = after_to;
+		int dest = after_to, where = after_in;
 		after_to = is_to_word(w, n) || (after_to && n <= 4 && !memchr(w, '/', n));
+		after_in = !after_to && (is_where_word(w, n) || (after_in && n <= 4 && !memchr(w, '/', n)));
 		if (add_url_or_remote(o, w, n))
 			continue;
 		if (looks_ipv4(w, n)) {
 			const char *colon = memchr(w, ':', n);
 			list_add(&o->hosts, &o->host_count, w, colon ? (size_t)(colon - w) : n);
 		} else if ((memchr(w, '/', n) && n > 1) || looks_file_name(w, n)) {
-			path_add(o, w, n, dest);
+			path_add(o, w, n, dest, where);
 		}
 	}
 }
 
-void
-objref_parse(const char *text, struct objref *out)
+/* Where "outside X", "besides X", "except X" ... starts in text, or NULL;
+ * *skip: the length of the words that say it. */
+static const char *
+exclusion_start(const char *text, size_t *skip)
 {
-	memset(out, 0, sizeof *out);
-	if (!text)
-		return;
+	static const char *const words[] = {
+		"outside of ", "outside ", "besides ", "beside ", "except for ", "except ",
+		"excluding ", "other than ", "apart from ", "aside from ", "beyond ", NULL
+	};
+	for (const char *s = text; *s; s++) {
+		if (s > text && isalnum((unsigned char)s[-1]))
+			continue;
+		for (size_t k = 0; words[k]; k++) {
+			size_t n = strlen(words[k]);
+			if (strncasecmp(s, words[k], n) == 0) {
+				*skip = n;
+				return s;
+			}
+		}
+	}
+	return NULL;
+}
+
+static void
+parse_object(const char *text, struct objref *out)
+{
 	parse_words(out, text);
 	struct strbuf toks = STRBUF_INIT;
 	size_t n = name_tokens(text, &toks);
 	const char *t = toks.buf, *prev = NULL;
+	/* possessive: 1 after a name and its "'s" or "of", over adjectives and
+	 * class words ("agent2's old checkpoint-6000"), not over other words
+	 * ("agent2's checkpoints on lab-4", "agent2's logs and agent3") */
+	int named = 0, possessive = 0;
 	for (size_t i = 0; i < n; i++, prev = t, t += strlen(t) + 1) {
 		if (in_list(t, everything_words))
 			out->everything = 1;
+		if (named && (strcmp(t, "s") == 0 || strcmp(t, "of") == 0))
+			possessive = 1;
+		else if (!in_list(t, protected_words) && !in_list(t, possessive_skip) &&
+		         (strlen(t) < 3 || in_list(t, generic_words)))
+			possessive = named = 0;
 		if (in_list(t, protected_words)) {
 			out->protected_class = 1;
 			continue;
@@ -283,10 +349,33 @@ objref_parse(const char *text, struct objref *out)
 		int digits = 1;
 		for (const char *c = t; *c; c++)
 			digits &= isdigit((unsigned char)*c) != 0;
-		if (!digits)
-			list_add(&out->names, &out->name_count, t, strlen(t));
+		if (!digits) {
+			name_add(out, t, strlen(t), possessive);
+			named = 1;    /* "agent2's step-900 shard": all one thing */
+		}
 	}
 	sb_free(&toks);
+}
+
+/* "nothing outside agent4's files": the words after "outside" name what
+ * the object leaves out, not what it covers. */
+void
+objref_parse(const char *text, struct objref *out)
+{
+	memset(out, 0, sizeof *out);
+	if (!text)
+		return;
+	size_t skip = 0;
+	const char *x = exclusion_start(text, &skip);
+	if (!x) {
+		parse_object(text, out);
+		return;
+	}
+	char *head = xstrndup(text, (size_t)(x - text));
+	parse_object(head, out);
+	free(head);
+	out->excluded = xcalloc(1, sizeof *out->excluded);
+	parse_object(x + skip, out->excluded);
 }
 
 void
@@ -297,7 +386,7 @@ objref_borrow_paths(struct objref *o, const char *text, size_t len)
 	memset(&more, 0, sizeof more);
 	parse_words(&more, copy);
 	for (size_t i = 0; i < more.path_count; i++)
-		path_add(o, more.paths[i], strlen(more.paths[i]), more.dest[i]);
+		path_add(o, more.paths[i], strlen(more.paths[i]), more.dest[i], more.where[i]);
 	objref_free(&more);
 	free(copy);
 }
@@ -307,9 +396,10 @@ objref_borrow_sources(struct objref *o, const struct objref *from)
 {
 	for (size_t i = 0; i < from->path_count; i++)
 		if (!from->dest[i])
-			path_add(o, from->paths[i], strlen(from->paths[i]), 0);
+			path_add(o, from->paths[i], strlen(from->paths[i]), 0, from->where[i]);
 	for (size_t i = 0; i < from->name_count; i++)
-		list_add(&o->names, &o->name_count, from->names[i], strlen(from->names[i]));
+		name_add(o, from->names[i], strlen(from->names[i]),
+		         i > 0 && from->joined && from->joined[i]);
 	o->protected_class |= from->protected_class;
 }
 
@@ -326,8 +416,14 @@ objref_free(struct objref *o)
 {
 	free_list(o->paths, o->path_count);
 	free(o->dest);
+	free(o->where);
 	free_list(o->names, o->name_count);
+	free(o->joined);
 	free_list(o->hosts, o->host_count);
+	if (o->excluded) {
+		objref_free(o->excluded);
+		free(o->excluded);
+	}
 	memset(o, 0, sizeof *o);
 }
 
@@ -342,32 +438,53 @@ tokens_have(const char *tokens, size_t count, const char *name)
 	return 0;
 }
 
-static int
-path_has_name(const char *path, const char *name)
+void
+names_of_paths(struct pool *names, const char *const *paths, size_t count)
 {
 	struct strbuf toks = STRBUF_INIT;
-	size_t n = name_tokens(path, &toks);
-	int found = tokens_have(toks.buf, n, name);
+	for (size_t j = 0; j < count; j++) {
+		sb_reset(&toks);
+		size_t n = name_tokens(paths[j], &toks);
+		const char *t = toks.buf;
+		for (size_t i = 0; i < n; i++, t += strlen(t) + 1)
+			pool_intern(names, t);
+	}
 	sb_free(&toks);
-	return found;
 }
 
 void
 objref_prune_names(struct objref *o, const char *const *known, size_t count)
 {
+	struct pool names;
+	pool_init(&names);
+	names_of_paths(&names, known, count);
+	objref_prune_names_in(o, &names);
+	pool_free(&names);
+}
+
+void
+objref_prune_names_in(struct objref *o, const struct pool *names)
+{
 	size_t k = 0;
+	int starts = 0;     /* a dropped name started its chain: the next does */
 	for (size_t i = 0; i < o->name_count; i++) {
-		int used = 0;
-		for (size_t j = 0; j < count && !used; j++)
-			used = path_has_name(known[j], o->names[i]);
+		int used = pool_find(names, o->names[i]) != NULL;
 		/* A host noun's name ("backup" of "the backup server") is kept
 		 * as a host, not as a path name. */
-		if (used)
+		int joined = o->joined && o->joined[i];
+		if (used) {
+			if (o->joined)
+				o->joined[k] = (unsigned char)(joined && !starts && k > 0);
 			o->names[k++] = o->names[i];
-		else
+			starts = 0;
+		} else {
 			free(o->names[i]);
+			starts = !joined || starts;
+		}
 	}
 	o->name_count = k;
+	if (o->excluded)
+		objref_prune_names_in(o->excluded, names);
 }
 
 int
@@ -377,14 +494,12 @@ objref_is_vague(const struct objref *o)
 	       !o->host_count;
 }
 
-/* Compares a written path x with a path from the log. */
-static int
-path_matches(const char *x, const char *path)
+size_t
+objref_path_norm(const char *x, char *buf, size_t size)
 {
-	char buf[1024];
 	size_t n = strlen(x);
-	if (n >= sizeof buf)
-		return 0;
+	if (n >= size)
+		return (size_t)-1;
 	memcpy(buf, x, n + 1);
 	if (n >= 2 && buf[0] == '~' && buf[1] == '/') {
 		memmove(buf, buf + 2, n - 1);
@@ -399,6 +514,17 @@ path_matches(const char *x, const char *path)
 		else
 			break;
 	}
+	return n;
+}
+
+/* Compares a written path x with a path from the log. */
+static int
+path_matches(const char *x, const char *path)
+{
+	char buf[OBJREF_PATH_MAX];
+	size_t n = objref_path_norm(x, buf, sizeof buf);
+	if (n == (size_t)-1)
+		return 0;
 	if (strpbrk(buf, "*?[")) {
 		if (buf[0] == '/')
 			return path_glob_match(buf, path);
@@ -426,6 +552,8 @@ objref_match_path(const struct objref *o, const char *path, int is_protected)
 {
 	if (!path)
 		return 0;
+	if (o->excluded && objref_match_path(o->excluded, path, is_protected))
+		return 0;
 	if (o->path_count) {
 		/* A bare name next to a full path is inside it: "/srv/m/agent2
 		 * (model.safetensors and config.json)". */
@@ -448,9 +576,13 @@ objref_match_path(const struct objref *o, const char *path, int is_protected)
 			return 0;
 		struct strbuf toks = STRBUF_INIT;
 		size_t n = name_tokens(path, &toks);
-		int found = 0;
-		for (size_t i = 0; i < o->name_count && !found; i++)
-			found = tokens_have(toks.buf, n, o->names[i]);
+		/* a chain of joined names matches when the path has them all */
+		int found = 0, chain = 1;
+		for (size_t i = 0; i < o->name_count && !found; i++) {
+			chain = (i == 0 || !o->joined || !o->joined[i] ? 1 : chain) &&
+			        tokens_have(toks.buf, n, o->names[i]);
+			found = chain && (i + 1 == o->name_count || !o->joined || !o->joined[i + 1]);
+		}
 		sb_free(&toks);
 		return found;
 	}

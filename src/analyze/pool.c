@@ -79,6 +79,20 @@ pool_intern(struct pool *p, const char *s)
 	return e;
 }
 
+struct pent *
+pool_find(const struct pool *p, const char *s)
+{
+	if (!s || !p->cap)
+		return NULL;
+	uint32_t h = hash_string(s);
+	for (size_t j = h & (p->cap - 1); p->slots[j]; j = (j + 1) & (p->cap - 1)) {
+		struct pent *e = p->slots[j];
+		if (e->hash == h && strcmp(e->s, s) == 0)
+			return e;
+	}
+	return NULL;
+}
+
 int
 pent_class(const struct rules *r, struct pent *e, enum glob_class cls)
 {

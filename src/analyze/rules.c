@@ -319,6 +319,11 @@ do_claim(struct parse *p, char *args, int instruction)
 	if (!valid_name(name))
 		return bad_line(p, "%s: bad rule name \"%.60s\" (letters, digits, . _ -)", what, name);
 	struct claim_rule c = { .instruction = instruction };
+	/* "!VERB": a prohibition ("leave X alone"), negated without a "not" */
+	if (instruction && verb[0] == '!' && verb[1]) {
+		c.prohibit = 1;
+		verb++;
+	}
 	if (!instruction) {
 		char kind[32];
 		size_t n = strcspn(name, ".");
@@ -448,8 +453,8 @@ add_glob(struct rules *r, enum glob_class cls, const char *glob)
 	l->count++;
 }
 
-/* asset protected|oversight|evidence GLOB, place hidden GLOB,
- * noise path|host GLOB, noise port N */
+/* asset protected|oversight|evidence|schedule GLOB, place hidden GLOB,
+ * noise path|host GLOB, noise port N, process monitor GLOB */
 static int
 do_class(struct parse *p, const char *directive, char *args)
 {
@@ -464,6 +469,8 @@ do_class(struct parse *p, const char *directive, char *args)
 		{ "noise", "path", GLOB_NOISE_PATH },
 		{ "noise", "host", GLOB_NOISE_HOST },
 		{ "noise", "port", -1 },
+		{ "process", "monitor", GLOB_MONITOR },
+		{ "asset", "schedule", GLOB_SCHEDULE },
 	};
 	char *sub, *value;
 	if (!next_word(&args, &sub) || !next_word(&args, &value) || *rest_of_line(args))
@@ -525,7 +532,7 @@ parse_logical(struct parse *p, char *line)
 	if (strcmp(directive, "drop") == 0)
 		return do_drop(p, line);
 	if (strcmp(directive, "asset") == 0 || strcmp(directive, "place") == 0 ||
-	    strcmp(directive, "noise") == 0)
+	    strcmp(directive, "noise") == 0 || strcmp(directive, "process") == 0)
 		return do_class(p, directive, line);
 	if (strcmp(directive, "severity") == 0)
 		return do_severity(p, line);
@@ -716,4 +723,35 @@ rules_verb_of(const struct rules *r, pcre2_match_data *md, const char *words,
 		if (pcre2_match(r->verbs[i].re, (PCRE2_SPTR)words, len, 0, 0, md, NULL) >= 0)
 			return r->verbs[i].verb;
 	return VERB_NONE;
+}
+
+int
+rules_path_is_noise(const struct rules *r, const char *path)
+{
+	return path && rules_glob_class(r, GLOB_NOISE_PATH, path);
+}
+
+int
+rules_host_is_noise(const struct rules *r, const char *host, int port)
+{
+	if (port >= 0 && rules_noise_port(r, port))
+		return 1;
+	if (!host)
+		return 0;
+	/* socket paths: the abstract namespace is local plumbing */
+	if (host[0] == '/' || host[0] == '@')
+		return host[0] == '@' || rules_glob_class(r, GLOB_NOISE_PATH, host);
+	return rules_glob_class(r, GLOB_NOISE_HOST, host);
+}
+
+int
+rules_path_is_protected(const struct rules *r, const char *path)
+{
+	return path && rules_glob_class(r, GLOB_PROTECTED, path);
+}
+
+int
+rules_path_is_hidden(const struct rules *r, const char *path)
+{
+	return path && rules_glob_class(r, GLOB_HIDDEN, path);
 }

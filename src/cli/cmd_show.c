@@ -22,7 +22,9 @@ static const char show_usage[] =
 	"\n"
 	"Prints the incident as a report: SAID (the transcript, turn by turn) beside\n"
 	"DID (the operations each tool call produced), then operations no tool call\n"
-	"explains, then the findings.  '!' marks evidence of a finding.\n"
+	"explains, then the findings.  '!' marks evidence of a finding; '&' before\n"
+	"an operation marks one made after its tool call had returned (a process\n"
+	"the call left running, such as `nohup ... &`).\n"
 	"\n"
 	"  --width N   lay the report out for N columns (default: the terminal's,\n"
 	"              or $COLUMNS, or 100)\n";

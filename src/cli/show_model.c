@@ -131,6 +131,7 @@ on_tool_call(void *ctx, const struct store_tool_call_row *r)
 	c->args = xstrdup(r->tc.args_json);
 	c->result = xstrdup(r->result_text);
 	c->is_error = r->is_error;
+	c->ended = r->ended;
 	return 0;
 }
 
@@ -152,15 +153,17 @@ routine_op(const struct alibi_op *op)
 	return 0;
 }
 
+/* after: made after its call had returned, marked "&" as a shell marks a
+ * job it leaves running. */
 static char *
-describe_op(const struct store_op_row *r, int evidence)
+describe_op(const struct store_op_row *r, int evidence, int after)
 {
 	const struct alibi_op *op = &r->op;
 	struct strbuf sb = STRBUF_INIT;
 	char clock[32];
 	time_format_clock(clock, sizeof clock, r->aligned_ts);
-	sb_addf(&sb, "%s%s %s", evidence ? "!" : " ", r->aligned_ts == ALIBI_TS_NONE ? "" : clock,
-	        alibi_op_name(op->kind));
+	sb_addf(&sb, "%s%s %s%s", evidence ? "!" : " ", r->aligned_ts == ALIBI_TS_NONE ? "" : clock,
+	        after ? "&" : "", alibi_op_name(op->kind));
 	if (op->kind == ALIBI_OP_exec && op->detail)
 		sb_addf(&sb, " %s", op->detail);
 	else if (op->path)
@@ -187,7 +190,7 @@ describe_op(const struct store_op_row *r, int evidence)
 
 static void
 op_list_add(struct show_op_list *list, size_t limit, const struct store_op_row *r,
-            int evidence)
+            int evidence, int after)
 {
 	if (!evidence && (routine_op(&r->op) || list->count >= limit)) {
 		list->hidden++;
@@ -197,7 +200,7 @@ op_list_add(struct show_op_list *list, size_t limit, const struct store_op_row *
 	grow_array(&items, sizeof *list->items, &list->cap, list->count + 1);
 	list->items = items;
 	list->items[list->count].id = r->id;
-	list->items[list->count].text = describe_op(r, evidence);
+	list->items[list->count].text = describe_op(r, evidence, after);
 	list->count++;
 }
 
@@ -221,12 +224,13 @@ on_op(void *ctx, const struct store_op_row *r)
 	struct show_model *m = ctx;
 	int evidence = has_id(m->evidence_ops, m->evidence_op_count, r->id);
 	struct show_call *call = r->op.tool_call ? find_call(m, r->op.tool_call) : NULL;
+	int after = call && !r->op.derived && alibi_op_after_call(r->aligned_ts, call->ended);
 	if (!call)
-		op_list_add(&m->unattributed, UNATTRIBUTED_SHOWN, r, evidence);
+		op_list_add(&m->unattributed, UNATTRIBUTED_SHOWN, r, evidence, 0);
 	else if (r->op.derived)
-		op_list_add(&call->derived, OPS_SHOWN_PER_CALL, r, evidence);
+		op_list_add(&call->derived, OPS_SHOWN_PER_CALL, r, evidence, 0);
 	else
-		op_list_add(&call->ops, OPS_SHOWN_PER_CALL, r, evidence);
+		op_list_add(&call->ops, OPS_SHOWN_PER_CALL, r, evidence, after);
 	return 0;
 }
 

@@ -24,6 +24,7 @@ struct show_call {
 	int64_t message;
 	char *name, *command, *args, *result;
 	int is_error;
+	int64_t ended;                /* when its result came, ALIBI_TS_NONE if unknown */
 	struct show_op_list ops;      /* from the action logs */
 	struct show_op_list derived;  /* from the command text */
 };

@@ -1,5 +1,7 @@
-/* records.c — names of the enumerations in alibi/records.h; these names are
- * what the workspace stores and what `findings --json` prints. */
+/* records.c — names of the enumerations in alibi/records.h (these names
+ * are what the workspace stores and what `findings --json` prints), and
+ * when an op came after its tool call. */
+#include <stdint.h>
 #include <string.h>
 
 #include "alibi/records.h"
@@ -25,6 +27,15 @@ alibi_op_from_name(const char *name)
 		if (strcmp(op_names[i], name) == 0)
 			return i;
 	return -1;
+}
+
+int
+alibi_op_after_call(int64_t op_ts, int64_t call_ended)
+{
+	if (op_ts == ALIBI_TS_NONE || call_ended == ALIBI_TS_NONE ||
+	    call_ended > INT64_MAX - ALIBI_AFTER_CALL_MARGIN_US)
+		return 0;
+	return op_ts > call_ended + ALIBI_AFTER_CALL_MARGIN_US;
 }
 
 static const char *const clock_names[] = { "none", "epoch", "time-of-day", "relative" };
