@@ -604,6 +604,7 @@ auditd_parse(const struct ingest_input *in, struct ingest_sink *sink, struct ali
 	sb_free(&ap.s3);
 	sb_free(&ap.s4);
 	sb_free(&ap.raw);
+	auditd_dirs_free(&ap);
 	linereader_free(&lr);
 	if (failed)
 		return alibi_error_set(err, ALIBI_EIO, "%s: read error", in->path ? in->path : "audit log");

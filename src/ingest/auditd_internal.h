@@ -47,8 +47,20 @@ struct audit_event {
 	size_t n, cap;
 };
 
+/* Directories seen by absolute name, by device and inode: the kernel
+ * names a lookup relative to a directory fd (unlinkat(fd, "x") as rm -r
+ * does) by the bare name only, and its PARENT item by inode.  A bounded
+ * cache: a slot is overwritten when another directory hashes to it. */
+#define AUDITD_DIR_SLOTS 4096
+
+struct audit_dir {
+	char *dev, *ino;         /* as the PATH item writes them */
+	char *path;
+};
+
 struct auditd_parser {
 	struct ingest_sink *sink;
+	struct audit_dir *dirs;  /* AUDITD_DIR_SLOTS, allocated when first needed */
 	struct audit_event *open[AUDITD_OPEN_EVENTS];  /* oldest first */
 	size_t nopen;
 	struct strbuf s1, s2, s3, s4, raw;
@@ -76,5 +88,6 @@ void auditd_bad(struct auditd_parser *ap, int64_t line, const char *problem);
 
 /* Turns a complete event into ops. */
 void auditd_event_ops(struct auditd_parser *ap, const struct audit_event *ev);
+void auditd_dirs_free(struct auditd_parser *ap);
 
 #endif

@@ -149,8 +149,80 @@ path_item(const struct audit_event *ev, const char *nametype, int nth)
 	return NULL;
 }
 
+static size_t
+dir_slot(const char *dev, const char *ino)
+{
+	uint32_t h = 2166136261u;
+	for (const char *p = dev; *p; p++)
+		h = (h ^ (unsigned char)*p) * 16777619u;
+	h = (h ^ ':') * 16777619u;
+	for (const char *p = ino; *p; p++)
+		h = (h ^ (unsigned char)*p) * 16777619u;
+	return h % AUDITD_DIR_SLOTS;
+}
+
+/* Remembers the directories this event names by absolute path.  PARENT
+ * items are left out: for a lookup relative to a directory fd the kernel
+ * writes the cwd's name there, not the directory's. */
+static void
+learn_dirs(struct auditd_parser *ap, const struct audit_event *ev)
+{
+	for (size_t i = 0; i < ev->n; i++) {
+		const struct audit_rec *r = &ev->recs[i];
+		if (strcmp(r->type, "PATH") != 0)
+			continue;
+		const struct audit_field *nt = audit_field(r, "nametype", 0);
+		const struct audit_field *mode = audit_field(r, "mode", 0);
+		const struct audit_field *dev = audit_field(r, "dev", 0);
+		const struct audit_field *ino = audit_field(r, "inode", 0);
+		if (!nt || strcmp(nt->val, "PARENT") == 0 || !mode || !dev || !ino ||
+		    (strncmp(mode->val, "040", 3) != 0 && strncmp(mode->val, "dir,", 4) != 0))
+			continue;
+		const char *name = audit_string(ev, r, "name", 0, &ap->s4);
+		if (!name || name[0] != '/')
+			continue;
+		if (!ap->dirs)
+			ap->dirs = xcalloc(AUDITD_DIR_SLOTS, sizeof *ap->dirs);
+		struct audit_dir *d = &ap->dirs[dir_slot(dev->val, ino->val)];
+		free(d->dev);
+		free(d->ino);
+		free(d->path);
+		d->dev = xstrdup(dev->val);
+		d->ino = xstrdup(ino->val);
+		d->path = xstrdup(path_normalize(ap->s4.buf));
+	}
+}
+
+/* The directory the event's PARENT item is, when seen before by name. */
+static const char *
+parent_dir(struct ctx *c)
+{
+	const struct audit_rec *r = path_item(c->ev, "PARENT", 0);
+	const struct audit_field *dev = r ? audit_field(r, "dev", 0) : NULL;
+	const struct audit_field *ino = r ? audit_field(r, "inode", 0) : NULL;
+	if (!dev || !ino || !c->ap->dirs)
+		return NULL;
+	const struct audit_dir *d = &c->ap->dirs[dir_slot(dev->val, ino->val)];
+	if (!d->path || strcmp(d->dev, dev->val) != 0 || strcmp(d->ino, ino->val) != 0)
+		return NULL;
+	return d->path;
+}
+
+void
+auditd_dirs_free(struct auditd_parser *ap)
+{
+	for (size_t i = 0; ap->dirs && i < AUDITD_DIR_SLOTS; i++) {
+		free(ap->dirs[i].dev);
+		free(ap->dirs[i].ino);
+		free(ap->dirs[i].path);
+	}
+	free(ap->dirs);
+	ap->dirs = NULL;
+}
+
 /* A PATH item's name, joined with the cwd when relative and the call
- * looked it up from the cwd. */
+ * looked it up from the cwd, or with the directory a directory fd names
+ * when an earlier event showed that directory by name. */
 static const char *
 item_path(struct ctx *c, const struct audit_rec *r, struct strbuf *out)
 {
@@ -165,6 +237,11 @@ item_path(struct ctx *c, const struct audit_rec *r, struct strbuf *out)
 	if (dfd && strcmp(dfd, "AT_FDCWD") == 0)
 		dirfd = -100;
 	sb_reset(out);
+	const char *dir = t->buf[0] != '/' && (int32_t)dirfd != -100 ? parent_dir(c) : NULL;
+	if (dir) {
+		path_join(out, dir, t->buf);
+		return out->buf;
+	}
 	if (t->buf[0] == '/' || (int32_t)dirfd != -100 || !c->cwd) {
 		sb_add(out, t->buf, t->len);
 		return t->buf[0] == '/' ? path_normalize(out->buf) : out->buf;
@@ -722,6 +799,7 @@ auditd_event_ops(struct auditd_parser *ap, const struct audit_event *ev)
 	enum arch arch;
 	if (!sys || !ap->sink->op)
 		return;
+	learn_dirs(ap, ev);
 	const struct sc_row *row = event_row(ev, sys, &arch, &bad);
 	if (bad) {
 		auditd_bad(ap, sys->line, "unsupported arch");

@@ -397,6 +397,32 @@ test_file_calls(void)
 	sink_free(&s);
 }
 
+/* rm -r deletes with unlinkat(dirfd, "name"): the kernel writes the bare
+ * name, and a PARENT item named after the cwd (not the directory) whose
+ * inode is the directory's.  Records as auditd wrote them for rm -rf
+ * (tests/data/auditd/cleanup.audit.log), cut down. */
+static void
+test_dirfd_names_resolved_by_inode(void)
+{
+	struct sink s;
+	parse_str(&s,
+		SC("1700000003.000:30", "syscall=257 success=yes exit=3 a0=ffffff9c a1=1 a2=b0900 a3=0 items=1 ppid=1 pid=31")
+		REC("CWD", "1700000003.000:30", "cwd=\"/home/op\"")
+		REC("PATH", "1700000003.000:30", "item=0 name=\"/srv/models/agent2\" inode=77 dev=fe:00 mode=040755 nametype=NORMAL")
+		SC("1700000003.000:31", "syscall=263 success=yes exit=0 a0=4 a1=1 a2=0 a3=0 items=2 ppid=1 pid=31")
+		REC("CWD", "1700000003.000:31", "cwd=\"/home/op\"")
+		REC("PATH", "1700000003.000:31", "item=0 name=\"/home/op\" inode=77 dev=fe:00 mode=040755 nametype=PARENT")
+		REC("PATH", "1700000003.000:31", "item=1 name=\"model.safetensors\" inode=78 dev=fe:00 mode=0100644 nametype=DELETE")
+		/* the same inode on another device is another directory */
+		SC("1700000003.000:32", "syscall=263 success=yes exit=0 a0=4 a1=1 a2=0 a3=0 items=2 ppid=1 pid=31")
+		REC("PATH", "1700000003.000:32", "item=0 name=\"/home/op\" inode=77 dev=fe:01 mode=040755 nametype=PARENT")
+		REC("PATH", "1700000003.000:32", "item=1 name=\"other.bin\" inode=79 dev=fe:01 mode=0100644 nametype=DELETE"));
+	CHECK_INT(count(&s, ALIBI_OP_unlink), 2);
+	CHECK_STR(s.ops[1].path, "/srv/models/agent2/model.safetensors");
+	CHECK_STR(s.ops[2].path, "other.bin");
+	sink_free(&s);
+}
+
 static void
 test_network_and_signals(void)
 {
@@ -651,6 +677,7 @@ int
 main(void)
 {
 	RUN(test_detect_scores);
+	RUN(test_dirfd_names_resolved_by_inode);
 	RUN(test_fixture_go_libaudit_normal);
 	RUN(test_fixture_go_libaudit_yaml);
 	RUN(test_fixture_laurel_process_tree);
