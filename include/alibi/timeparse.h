@@ -23,6 +23,9 @@ void time_format_iso(char *buf, size_t size, int64_t us);
 /* Writes "10:15:30.123" for display (buf >= 16 bytes). */
 void time_format_clock(char *buf, size_t size, int64_t us);
 
+/* Days since 1970-01-01 of a proleptic Gregorian date (m 1-12, d 1-31). */
+int64_t time_days_from_civil(int64_t y, int m, int d);
+
 /* µs since the epoch, now. */
 int64_t time_now_us(void);
 

@@ -20,6 +20,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "alibi/timeparse.h"
 #include "alibi/alloc.h"
 #include "alibi/path.h"
 #include "analyze_internal.h"
@@ -31,22 +32,10 @@ static const char *const month_names[] = {
 	"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"
 };
 
-/* Days from 1970-01-01 to y-m-d (proleptic Gregorian). */
-static int64_t
-days_from_civil(int y, int m, int d)
-{
-	y -= m <= 2;
-	int64_t era = (y >= 0 ? y : y - 399) / 400;
-	int64_t yoe = y - era * 400;
-	int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
 int64_t
 civil_us(int y, int m, int d, int hh, int mm)
 {
-	return (days_from_civil(y, m, d) * 86400 + hh * 3600 + mm * 60) * 1000000;
+	return (time_days_from_civil(y, m, d) * 86400 + hh * 3600 + mm * 60) * 1000000;
 }
 
 /* "jan".."december" -> 1..12, else 0. */

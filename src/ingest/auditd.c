@@ -298,17 +298,6 @@ lex_fields(const char *s, size_t n, struct audit_field **f, size_t *nf)
 
 /* ---- stamps ---- */
 
-/* Days since 1970-01-01 of a proleptic Gregorian date. */
-static int64_t
-days_from_civil(int64_t y, int m, int d)
-{
-	y -= m <= 2;
-	int64_t era = (y >= 0 ? y : y - 399) / 400;
-	int64_t yoe = y - era * 400;
-	int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
 
 /* "11/29/2026 05:01:50.696" (ausearch -i, local time of the machine that
  * ran it; taken as UTC, since the log does not say). */
@@ -333,7 +322,7 @@ interpreted_time(const char *s, size_t n)
 	int64_t tod = time_parse_time_of_day(s + i, n - i);
 	if (tod == ALIBI_TS_NONE)
 		return ALIBI_TS_NONE;
-	return days_from_civil(y, mo, d) * INT64_C(86400000000) + tod;
+	return time_days_from_civil(y, mo, d) * INT64_C(86400000000) + tod;
 }
 
 /* "SECS.MS:SERIAL" or "MM/DD/YYYY HH:MM:SS.mmm:SERIAL". */

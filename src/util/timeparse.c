@@ -91,8 +91,8 @@ days_in_month(int64_t y, int m)
 
 /* Days since 1970-01-01 of a proleptic Gregorian date: eras of 400 years
  * (146097 days) with March as the first month, so leap days come last. */
-static int64_t
-days_from_civil(int64_t y, int m, int d)
+int64_t
+time_days_from_civil(int64_t y, int m, int d)
 {
 	y -= m <= 2;
 	int64_t era = (y >= 0 ? y : y - 399) / 400;
@@ -102,7 +102,7 @@ days_from_civil(int64_t y, int m, int d)
 	return era * 146097 + doe - 719468;
 }
 
-/* The inverse of days_from_civil. */
+/* The inverse of time_days_from_civil. */
 static void
 civil_from_days(int64_t z, int64_t *y, int *m, int *d)
 {
@@ -207,7 +207,7 @@ time_parse_iso8601(const char *s)
 	if (!only_spaces_left(&c))
 		return ALIBI_TS_NONE;
 	/* Four-digit years keep every intermediate far from overflow. */
-	return (days_from_civil(y, mo, d) * SEC_PER_DAY - offset) * US_PER_SEC + tod;
+	return (time_days_from_civil(y, mo, d) * SEC_PER_DAY - offset) * US_PER_SEC + tod;
 }
 
 int64_t
