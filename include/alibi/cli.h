@@ -84,6 +84,10 @@ int cli_parse_clock_offset(const char *value, struct analyze_options *opt);
 	"                   (no unit: seconds; -1h is UTC-01:00); 'auto' estimates\n" \
 	"                   it again.  Kept for later analyses of the incident.\n"
 
+/* Sets *severity from --fail-on's value (low, medium or high).  Prints
+ * the problem and returns -1 when it is none of these. */
+int cli_parse_fail_on(const char *value, int *severity);
+
 /* Writes s to stdout made safe for a terminal (control characters shown as
  * ^X), since what we print comes from untrusted logs. */
 void cli_print_safe(const char *s);

@@ -78,6 +78,13 @@ const struct ingest_format *ingest_formats(void);
 const struct ingest_format *ingest_format_by_name(const char *name);
 /* The best format for this head, or NULL when none claims it. */
 const struct ingest_format *ingest_detect(const char *head, size_t len);
+/* A detect() for line-based logs: reads up to 200 lines of the head
+ * (a last line the head cut is left out), drops those `skip` says are
+ * filler, and scores the share `is_line` accepts: half or more scores
+ * 90 to 100, less scores proportionally lower. */
+int ingest_detect_lines(const char *head, size_t len,
+                        int (*skip)(const char *s, size_t n),
+                        int (*is_line)(const char *s, size_t n));
 
 /* Parsers, one per format (src/ingest/<name>.c). */
 int strace_detect(const char *head, size_t len);

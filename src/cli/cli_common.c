@@ -146,6 +146,17 @@ cli_analyze(const struct cli *cli, struct store *st, int64_t incident,
 }
 
 int
+cli_parse_fail_on(const char *value, int *severity)
+{
+	*severity = alibi_severity_from_name(value);
+	if (*severity < 0) {
+		cli_error("--fail-on takes low, medium or high, not '%s'", value);
+		return -1;
+	}
+	return 0;
+}
+
+int
 cli_parse_clock_offset(const char *value, struct analyze_options *opt)
 {
 	if (strcmp(value, "auto") == 0) {

@@ -181,11 +181,8 @@ cmd_findings(struct cli *cli, int argc, char **argv)
 		switch (c) {
 		case 'j': fc.json = 1; break;
 		case 'f':
-			fail_on = alibi_severity_from_name(optarg);
-			if (fail_on < 0) {
-				cli_error("--fail-on takes low, medium or high, not '%s'", optarg);
+			if (cli_parse_fail_on(optarg, &fail_on))
 				return EXIT_USAGE;
-			}
 			break;
 		case 'h': fputs(findings_usage, stdout); return EXIT_OK;
 		default: fputs(findings_usage, stderr); return EXIT_USAGE;

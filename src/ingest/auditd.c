@@ -111,28 +111,7 @@ looks_like_record(const char *s, size_t n)
 int
 auditd_detect(const char *head, size_t len)
 {
-	size_t pos = 0;
-	int lines = 0, good = 0;
-	while (pos < len && lines < 200) {
-		const char *nl = memchr(head + pos, '\n', len - pos);
-		if (!nl && lines > 0 && len >= INGEST_HEAD_BYTES)
-			break;  /* the head cut this line */
-		size_t n = nl ? (size_t)(nl - (head + pos)) : len - pos;
-		const char *s = head + pos;
-		pos += n + 1;
-		if (n && s[n - 1] == '\r')
-			n--;
-		if (is_filler(s, n))
-			continue;
-		lines++;
-		good += looks_like_record(s, n);
-	}
-	if (!good)
-		return 0;
-	int ratio = good * 100 / lines;
-	if (ratio >= 50)
-		return 90 + (ratio - 50) / 5;
-	return ratio * 18 / 10;
+	return ingest_detect_lines(head, len, is_filler, looks_like_record);
 }
 
 /* ---- fields ---- */

@@ -77,6 +77,35 @@ ingest_format_by_name(const char *name)
 	return NULL;
 }
 
+int
+ingest_detect_lines(const char *head, size_t len,
+                    int (*skip)(const char *s, size_t n),
+                    int (*is_line)(const char *s, size_t n))
+{
+	size_t pos = 0;
+	int lines = 0, good = 0;
+	while (pos < len && lines < 200) {
+		const char *nl = memchr(head + pos, '\n', len - pos);
+		if (!nl && lines > 0 && len >= INGEST_HEAD_BYTES)
+			break;  /* the head cut this line */
+		size_t n = nl ? (size_t)(nl - (head + pos)) : len - pos;
+		const char *s = head + pos;
+		pos += n + 1;
+		if (n && s[n - 1] == '\r')
+			n--;
+		if (skip(s, n))
+			continue;
+		lines++;
+		good += is_line(s, n) != 0;
+	}
+	if (!good)
+		return 0;
+	int ratio = good * 100 / lines;
+	if (ratio >= 50)
+		return 90 + (ratio - 50) / 5;
+	return ratio * 18 / 10;
+}
+
 const struct ingest_format *
 ingest_detect(const char *head, size_t len)
 {

@@ -166,33 +166,24 @@ looks_like_strace(const char *b, size_t n)
 	return 0;
 }
 
+static int
+blank_line(const char *s, size_t n)
+{
+	return strace_skip_spaces(s, n, 0) == n;
+}
+
+static int
+strace_line(const char *s, size_t n)
+{
+	struct prefix px;
+	strace_parse_prefix(s, n, &px);
+	return looks_like_strace(px.body, strace_strip_duration(px.body, px.len));
+}
+
 int
 strace_detect(const char *head, size_t len)
 {
-	size_t pos = 0;
-	int lines = 0, good = 0;
-	while (pos < len && lines < 200) {
-		const char *nl = memchr(head + pos, '\n', len - pos);
-		if (!nl && lines > 0 && len >= INGEST_HEAD_BYTES)
-			break;  /* the head cut this line */
-		size_t n = nl ? (size_t)(nl - (head + pos)) : len - pos;
-		const char *s = head + pos;
-		pos += n + 1;
-		if (n && s[n - 1] == '\r')
-			n--;
-		if (strace_skip_spaces(s, n, 0) == n)
-			continue;
-		struct prefix px;
-		strace_parse_prefix(s, n, &px);
-		lines++;
-		good += looks_like_strace(px.body, strace_strip_duration(px.body, px.len));
-	}
-	if (!good)
-		return 0;
-	int ratio = good * 100 / lines;
-	if (ratio >= 50)
-		return 90 + (ratio - 50) / 5;
-	return ratio * 18 / 10;
+	return ingest_detect_lines(head, len, blank_line, strace_line);
 }
 
 /* Where "<unfinished ...>" or "<pid changed to N ...>" (a thread's execve,
