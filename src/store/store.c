@@ -364,6 +364,7 @@ store_close(struct store *st)
 {
 	if (!st)
 		return;
+	store_checkpointer_stop(st);
 	for (size_t i = 0; i < st->cache_used; i++)
 		sqlite3_finalize(st->cache[i].stmt);
 	if (st->db)
@@ -402,9 +403,10 @@ store_begin(struct store *st, struct alibi_error *err)
 /* An import writes much and reads back what it wrote.  A page cache of
  * 16 MB holds a million-line import's pages, so none is spilled to the
  * WAL and written again before the commit (and bounds the memory at any
- * size), and a checkpoint every 64 MB of WAL instead of every 4 MB lets
- * the import, its analysis and the console's indexes reach the database
- * file once, mostly when the connection closes. */
+ * size).  Its checkpoints run on a thread after each commit
+ * (checkpointer.c), so the database file is written while the import goes
+ * on; where no thread can be started, a checkpoint every 64 MB of WAL
+ * instead of every 4 MB writes most pages to the database file once. */
 int
 store_bulk_load(struct store *st, struct alibi_error *err)
 {
@@ -413,6 +415,7 @@ store_bulk_load(struct store *st, struct alibi_error *err)
 	if (exec_sql(st, "PRAGMA cache_size = -16384", err, "sizing the page cache") ||
 	    exec_sql(st, "PRAGMA wal_autocheckpoint = 16384", err, "setting checkpoints"))
 		return err->code;
+	store_checkpointer_start(st);
 	return 0;
 }
 

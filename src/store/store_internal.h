@@ -24,6 +24,7 @@ struct store {
 	int readonly;
 	int in_transaction;
 	int reading;                /* views_read_begin() opened a transaction */
+	struct checkpointer *ckpt;  /* checkpoints on a thread, or NULL */
 	struct store_stmt_slot cache[STORE_STMT_CACHE];
 	size_t cache_used;
 	/* Next seq numbers for the incident last written to, so bulk inserts
@@ -48,6 +49,13 @@ const char *store_col_text(sqlite3_stmt *s, int col);
 /* Steps a statement that returns no rows. */
 int store_exec_stmt(struct store *st, sqlite3_stmt *s, struct alibi_error *err,
                     const char *doing);
+/* checkpointer.c: checkpoints after every commit on a thread with a
+ * connection of its own, instead of in the committing thread.  Start
+ * returns -1 (SQLite's own checkpoints go on) when it cannot; stop waits
+ * for a checkpoint in progress and returns how many ran. */
+int store_checkpointer_start(struct store *st);
+int64_t store_checkpointer_runs(struct store *st);
+int64_t store_checkpointer_stop(struct store *st);
 /* "epoch" -> ALIBI_CLOCK_EPOCH; unknown names -> ALIBI_CLOCK_NONE. */
 enum alibi_clock store_clock_from_name(const char *name);
 /* The SQL expression for an op's time on the incident's clock, given the

@@ -1,7 +1,12 @@
 /* t_store.c — the workspace: schema, records, findings, the SQL interface. */
 #include "unit.h"
 
+#include <sqlite3.h>
+#include <time.h>
+#include <unistd.h>
+
 #include "alibi/store.h"
+#include "../../src/store/store_internal.h"
 
 static struct store *
 open_memory(void)
@@ -249,10 +254,71 @@ test_sql_interface_reads_and_refuses_writes(void)
 	store_close(st);
 }
 
+/* Incidents the database file itself holds, the WAL left out (immutable
+ * reads ignore it): what checkpoints have copied so far. */
+static int
+incidents_in_file(const char *path)
+{
+	char uri[400];
+	snprintf(uri, sizeof uri, "file:%s?immutable=1", path);
+	sqlite3 *db = NULL;
+	int n = -1;
+	sqlite3_stmt *s = NULL;
+	if (sqlite3_open_v2(uri, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL) == SQLITE_OK &&
+	    sqlite3_prepare_v2(db, "SELECT count(*) FROM incidents", -1, &s, NULL) == SQLITE_OK &&
+	    sqlite3_step(s) == SQLITE_ROW)
+		n = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+	return n;
+}
+
+static void
+test_bulk_load_checkpoints_on_a_thread(void)
+{
+	char dir[256], path[300], wal[310];
+	CHECK(unit_tmpdir(dir, sizeof dir) != NULL);
+	snprintf(path, sizeof path, "%s/ws.db", dir);
+	snprintf(wal, sizeof wal, "%s-wal", path);
+	struct store *st = NULL;
+	struct alibi_error err = { 0 };
+	CHECK_INT(store_open(path, STORE_CREATE, &st, &err), 0);
+	CHECK_INT(store_bulk_load(st, &err), 0);
+	CHECK(st->ckpt != NULL);
+	for (int i = 0; i < 20; i++) {
+		char slug[32];
+		int64_t id = 0;
+		snprintf(slug, sizeof slug, "run-%d", i);
+		CHECK_INT(store_begin(st, &err), 0);
+		CHECK_INT(store_incident_ensure(st, slug, NULL, &id, NULL, &err), 0);
+		CHECK_INT(store_commit(st, &err), 0);
+	}
+	/* The commits reach the database file while the connection is still
+	 * open, without this thread checkpointing (it only waits, up to 20 s
+	 * on a loaded machine: a bound for a hang, not a timing test). */
+	int in_file = 0;
+	for (int tries = 0; tries < 2000; tries++) {
+		in_file = incidents_in_file(path);
+		if (in_file == 20 && store_checkpointer_runs(st) >= 1)
+			break;
+		nanosleep(&(struct timespec){ 0, 10 * 1000 * 1000 }, NULL);
+	}
+	CHECK_INT(in_file, 20);
+	CHECK(store_checkpointer_runs(st) >= 1);
+	/* More commits after that, then the close copies what is left and
+	 * removes the WAL. */
+	int64_t id = 0;
+	CHECK_INT(store_incident_ensure(st, "last", NULL, &id, NULL, &err), 0);
+	store_close(st);
+	CHECK(access(wal, F_OK) != 0);
+	CHECK_INT(incidents_in_file(path), 21);
+}
+
 int
 main(void)
 {
 	RUN(test_file_workspace_is_wal_and_versioned);
+	RUN(test_bulk_load_checkpoints_on_a_thread);
 	RUN(test_incident_ensure_is_idempotent);
 	RUN(test_source_found_by_sha);
 	RUN(test_ops_are_ordered_on_the_incident_clock);
