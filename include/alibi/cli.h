@@ -67,6 +67,9 @@ int cli_resolve_incident(struct store *st, const char *name, int64_t *id,
 
 struct analyze_options;
 struct analyze_summary;
+/* Starts compiling the rules cli_analyze() will use on a thread, so that
+ * a command that reads files first (import) does not wait for them later. */
+void cli_rules_prefetch(const struct cli *cli);
 /* Runs analysis on one incident with the default rules plus --rules and
  * the user's config-dir rules. */
 int cli_analyze(const struct cli *cli, struct store *st, int64_t incident,

@@ -1,5 +1,6 @@
 /* cli_common.c — what the subcommands share: errors, the workspace,
  * incident names, safe printing, analysis with the user's rules. */
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -116,21 +117,67 @@ cli_print_safe(const char *s)
 
 /* Compiling the rules takes longer than analysing a small incident, and
  * one import may analyse thousands (an eval log's samples), so they are
- * compiled once a run and kept until it ends. */
+ * compiled once a run and kept until it ends.  An import starts the
+ * compiling on a thread of its own (cli_rules_prefetch) so that it runs
+ * while the files are read instead of after. */
+static struct {
+	struct rules *rules;         /* compiled for path */
+	const char *path;
+	pthread_t thread;            /* compiling them, when started */
+	int started;
+	int rc;                      /* the thread's result */
+	struct alibi_error err;
+} run_rules_state;
+
+static void *
+compile_rules_main(void *arg)
+{
+	(void)arg;
+	run_rules_state.rc = rules_load_all(run_rules_state.path, &run_rules_state.rules,
+	                                    &run_rules_state.err);
+	return NULL;
+}
+
+void
+cli_rules_prefetch(const struct cli *cli)
+{
+	if (run_rules_state.started || run_rules_state.rules)
+		return;
+	run_rules_state.path = cli->rules_path;
+	run_rules_state.started =
+		pthread_create(&run_rules_state.thread, NULL, compile_rules_main, NULL) == 0;
+}
+
+/* Waits for the compiling cli_rules_prefetch() started, if any. */
+static int
+join_prefetch(struct alibi_error *err)
+{
+	if (!run_rules_state.started)
+		return 0;
+	pthread_join(run_rules_state.thread, NULL);
+	run_rules_state.started = 0;
+	if (run_rules_state.rc) {
+		*err = run_rules_state.err;
+		run_rules_state.path = NULL;
+		return run_rules_state.rc;
+	}
+	return 0;
+}
+
 static struct rules *
 run_rules(const struct cli *cli, struct alibi_error *err)
 {
-	static struct rules *rules;
-	static const char *path;
-	if (rules && path == cli->rules_path)
-		return rules;
+	if (join_prefetch(err))
+		return NULL;
+	if (run_rules_state.rules && run_rules_state.path == cli->rules_path)
+		return run_rules_state.rules;
 	struct rules *fresh = NULL;
 	if (rules_load_all(cli->rules_path, &fresh, err))
 		return NULL;
-	rules_free(rules);
-	rules = fresh;
-	path = cli->rules_path;
-	return rules;
+	rules_free(run_rules_state.rules);
+	run_rules_state.rules = fresh;
+	run_rules_state.path = cli->rules_path;
+	return fresh;
 }
 
 int

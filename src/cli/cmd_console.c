@@ -79,6 +79,7 @@ import_and_analyze(struct cli *cli, struct store *st, const char *const *paths,
 	struct import_result res;
 	struct alibi_error err = { 0 };
 	memset(&res, 0, sizeof res);
+	cli_rules_prefetch(cli);
 	cli_error("importing %zu path%s (Ctrl-C stops)", count, count == 1 ? "" : "s");
 	if (import_paths(st, paths, count, &opt, &report, &res, &err)) {
 		import_result_free(&res);

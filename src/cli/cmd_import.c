@@ -154,6 +154,7 @@ cmd_import(struct cli *cli, int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
+	cli_rules_prefetch(cli);
 	struct alibi_error err = { 0 };
 	struct store *st = NULL;
 	if (cli_open_store(cli, STORE_CREATE, &st, &err))
