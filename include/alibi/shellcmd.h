@@ -65,4 +65,11 @@ int shell_command_from_tool_call(const char *name, const char *args_json,
  * one call to the next. */
 void shell_follow_cwd(const char *script, struct strbuf *cwd);
 
+/* shell_derive_ops() with cwd (skipped when emit is NULL), then
+ * shell_follow_cwd(), on one split of the script: what a transcript does
+ * with each shell tool call. */
+int shell_derive_and_follow(const char *script, struct strbuf *cwd,
+                            void (*emit)(void *ctx, const struct alibi_op *op),
+                            void *ctx);
+
 #endif

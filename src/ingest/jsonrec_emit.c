@@ -244,12 +244,10 @@ emit_tool_call(struct jsonrec_transcript *t, struct alibi_tool_call *tc, int der
 	tc->command = shell_command_from_tool_call(tc->name, tc->args_json, &command) ?
 	              sb_str(&command) : NULL;
 	int64_t id = t->sink->tool_call(t->sink->ctx, tc);
-	if (tc->command && derive) {
+	if (tc->command) {
 		struct derived_ctx dc = { t->sink, id, tc->ts, tc->line };
-		shell_derive_ops(tc->command, t->cwd.len ? sb_str(&t->cwd) : NULL, emit_derived, &dc);
+		shell_derive_and_follow(tc->command, &t->cwd, derive ? emit_derived : NULL, &dc);
 	}
-	if (tc->command)
-		shell_follow_cwd(tc->command, &t->cwd);
 	tc->command = NULL;
 	sb_free(&command);
 	return id;

@@ -1,6 +1,7 @@
 /* openai.c — OpenAI chat messages: {role, content, tool_calls}, tool
  * results as role "tool" messages, the older function_call / role
  * "function" pair, in a JSON array, JSON lines or {"messages": [...]}. */
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -39,6 +40,52 @@ openai_detect(const char *head, size_t len)
 	return 50;
 }
 
+/* ---- members ----------------------------------------------------------------- */
+
+/* The members of a message read here, found in one pass over it: each
+ * would otherwise be looked up by name, a dozen walks of every message.
+ * A repeated key gives its first member, as cJSON_GetObjectItemCaseSensitive()
+ * does, which also stops at a member without a name. */
+struct fields {
+	const cJSON *role, *content, *reasoning_content, *reasoning, *refusal, *model, *name;
+	const cJSON *tool_calls, *function_call, *tool_call_id, *is_error;
+};
+
+static void
+find_fields(const cJSON *rec, struct fields *f)
+{
+	static const struct { const char *key; size_t at; } keys[] = {
+		{ "role", offsetof(struct fields, role) },
+		{ "content", offsetof(struct fields, content) },
+		{ "reasoning_content", offsetof(struct fields, reasoning_content) },
+		{ "reasoning", offsetof(struct fields, reasoning) },
+		{ "refusal", offsetof(struct fields, refusal) },
+		{ "model", offsetof(struct fields, model) },
+		{ "name", offsetof(struct fields, name) },
+		{ "tool_calls", offsetof(struct fields, tool_calls) },
+		{ "function_call", offsetof(struct fields, function_call) },
+		{ "tool_call_id", offsetof(struct fields, tool_call_id) },
+		{ "is_error", offsetof(struct fields, is_error) },
+	};
+	memset(f, 0, sizeof *f);
+	for (const cJSON *m = rec->child; m && m->string; m = m->next) {
+		for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
+			if (m->string[0] != keys[k].key[0] || strcmp(m->string, keys[k].key) != 0)
+				continue;
+			const cJSON **slot = (const cJSON **)(void *)((char *)f + keys[k].at);
+			if (!*slot)
+				*slot = m;
+			break;
+		}
+	}
+}
+
+static const char *
+string_of(const cJSON *item)
+{
+	return cJSON_IsString(item) ? item->valuestring : NULL;
+}
+
 /* ---- content ----------------------------------------------------------------- */
 
 /* A content part: {"type": "text", "text": ...}, an image, a refusal... */
@@ -69,12 +116,12 @@ add_part(struct strbuf *text, const cJSON *part)
 
 /* The message's visible text; 0 when content has a shape no message has. */
 static int
-message_text(const cJSON *rec, struct strbuf *text)
+message_text(const struct fields *f, struct strbuf *text)
 {
-	const cJSON *content = cJSON_GetObjectItemCaseSensitive(rec, "content");
-	const char *reasoning = jsonrec_string(rec, "reasoning_content");
+	const cJSON *content = f->content;
+	const char *reasoning = string_of(f->reasoning_content);
 	if (!reasoning)
-		reasoning = jsonrec_string(rec, "reasoning");
+		reasoning = string_of(f->reasoning);
 	if (reasoning && *reasoning) {
 		sb_adds(text, "[thinking] ");
 		sb_adds(text, reasoning);
@@ -91,7 +138,7 @@ message_text(const cJSON *rec, struct strbuf *text)
 	} else if (content && !cJSON_IsNull(content)) {
 		return 0;
 	}
-	jsonrec_add_text(text, jsonrec_string(rec, "refusal"));
+	jsonrec_add_text(text, string_of(f->refusal));
 	return 1;
 }
 
@@ -129,9 +176,10 @@ emit_call(struct openai *o, int64_t message, const char *call_id, const char *na
 }
 
 static void
-emit_tool_calls(struct openai *o, const cJSON *rec, int64_t message, int64_t ts, int64_t line)
+emit_tool_calls(struct openai *o, const struct fields *f, int64_t message, int64_t ts,
+                int64_t line)
 {
-	const cJSON *calls = cJSON_GetObjectItemCaseSensitive(rec, "tool_calls");
+	const cJSON *calls = f->tool_calls;
 	const cJSON *call, *list = cJSON_IsArray(calls) ? calls : NULL;
 	int k = 0;
 	cJSON_ArrayForEach(call, list) {
@@ -152,7 +200,7 @@ emit_tool_calls(struct openai *o, const cJSON *rec, int64_t message, int64_t ts,
 		}
 		k++;
 	}
-	const cJSON *fc = cJSON_GetObjectItemCaseSensitive(rec, "function_call");
+	const cJSON *fc = f->function_call;
 	const char *name = jsonrec_string(fc, "name");
 	if (name) {
 		sb_reset(&o->function_id);
@@ -165,16 +213,16 @@ emit_tool_calls(struct openai *o, const cJSON *rec, int64_t message, int64_t ts,
 }
 
 static void
-emit_tool_result(struct openai *o, const cJSON *rec, const char *role, const char *text,
+emit_tool_result(struct openai *o, const struct fields *f, const char *role, const char *text,
                  int64_t ts, int64_t line)
 {
-	const char *call_id = jsonrec_string(rec, "tool_call_id");
+	const char *call_id = string_of(f->tool_call_id);
 	if (!call_id && strcmp(role, "function") == 0 && o->function_id.len) {
-		const char *name = jsonrec_string(rec, "name");
+		const char *name = string_of(f->name);
 		if (!name || strcmp(name, sb_str(&o->function_name)) == 0)
 			call_id = sb_str(&o->function_id);
 	}
-	const cJSON *is_error = cJSON_GetObjectItemCaseSensitive(rec, "is_error");
+	const cJSON *is_error = f->is_error;
 	struct alibi_tool_result r = { call_id, text, cJSON_IsTrue(is_error), ts, line };
 	o->t.sink->tool_result(o->t.sink->ctx, &r);
 }
@@ -196,26 +244,28 @@ on_record(void *ctx, const cJSON *rec, int64_t line)
 {
 	struct openai *o = ctx;
 	struct ingest_sink *sink = o->t.sink;
-	const char *role = jsonrec_string(rec, "role");
+	struct fields f;
+	find_fields(rec, &f);
+	const char *role = string_of(f.role);
 	if (!role || !*role) {
 		sink->bad_record(sink->ctx, line, "message has no \"role\"");
 		return 0;
 	}
 	sb_reset(&o->text);
-	if (!message_text(rec, &o->text)) {
+	if (!message_text(&f, &o->text)) {
 		sink->bad_record(sink->ctx, line, "\"content\" is neither text nor a list of parts");
 		return 0;
 	}
 	int64_t ts = jsonrec_timestamp(&o->t, rec);
-	const char *agent = jsonrec_string(rec, "model");
-	if (strcmp(normal_role(role), "tool") != 0 && jsonrec_string(rec, "name"))
-		agent = jsonrec_string(rec, "name");   /* a tool message's name is the tool's */
+	const char *agent = string_of(f.model);
+	if (strcmp(normal_role(role), "tool") != 0 && string_of(f.name))
+		agent = string_of(f.name);   /* a tool message's name is the tool's */
 	struct alibi_message m = { ts, normal_role(role), agent, sb_str(&o->text), line };
 	int64_t id = sink->message(sink->ctx, &m);
 	if (strcmp(m.role, "tool") == 0)
-		emit_tool_result(o, rec, role, sb_str(&o->text), ts, line);
+		emit_tool_result(o, &f, role, sb_str(&o->text), ts, line);
 	else
-		emit_tool_calls(o, rec, id, ts, line);
+		emit_tool_calls(o, &f, id, ts, line);
 	if (sink->record)
 		sink->record(sink->ctx);
 	return 0;

@@ -406,6 +406,21 @@ read_ansi_c_quoted(struct lexer *lx)
 	lx->i = j < n ? j + 1 : n;
 }
 
+/* Characters the lexer looks at (shell_split's loop, read_operator and
+ * read_word_part); any other is part of the word it is in. */
+static int
+is_lexer_char(char c)
+{
+	switch (c) {
+	case ' ': case '\t': case '\r': case '\n': case ';': case '&': case '|':
+	case '<': case '>': case '(': case ')': case '\'': case '"': case '\\':
+	case '`': case '$': case '=':
+		return 1;
+	default:
+		return 0;
+	}
+}
+
 /* One piece of a word at lx->i. */
 static void
 read_word_part(struct lexer *lx)
@@ -445,8 +460,14 @@ read_word_part(struct lexer *lx)
 		sb_add(&lx->word, s + i, end - i);
 		lx->i = end;
 	} else {
-		sb_addc(&lx->word, c);
-		lx->i = i + 1;
+		/* the characters up to the next one that means something to the
+		 * lexer go in at once: the main loop would pass each of them back
+		 * here ('#' inside a word is plain) */
+		size_t j = i + 1;
+		while (j < n && !is_lexer_char(s[j]))
+			j++;
+		sb_add(&lx->word, s + i, j - i);
+		lx->i = j;
 	}
 }
 

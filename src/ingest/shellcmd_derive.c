@@ -468,18 +468,17 @@ derive_simple_command(struct derive *d, const struct shell_simple_command *c,
 	word_list_free(&in);
 }
 
-void
-derive_script(struct derive *d, const char *script)
+/* The commands of a script already split, one after the other. */
+static void
+derive_commands(struct derive *d, const struct shell_command_list *list)
 {
 	if (d->depth >= SHELL_MAX_DEPTH)
 		return;
 	d->depth++;
 	const char *saved_raw = d->raw;
-	struct shell_command_list list = { NULL, 0, 0 };
-	shell_split(script, &list);
 	struct shell_word_list piped = { NULL, 0, 0 };
-	for (size_t k = 0; k < list.count; k++) {
-		const struct shell_simple_command *c = &list.items[k];
+	for (size_t k = 0; k < list->count; k++) {
+		const struct shell_simple_command *c = &list->items[k];
 		struct shell_word_list out = { NULL, 0, 0 };
 		d->raw = c->text;
 		derive_simple_command(d, c, &piped, &out);
@@ -490,14 +489,24 @@ derive_script(struct derive *d, const char *script)
 			word_list_free(&out);
 	}
 	word_list_free(&piped);
-	shell_command_list_free(&list);
 	d->raw = saved_raw;
 	d->depth--;
 }
 
-int
-shell_derive_ops(const char *script, const char *cwd,
-                 void (*emit)(void *ctx, const struct alibi_op *op), void *ctx)
+void
+derive_script(struct derive *d, const char *script)
+{
+	if (d->depth >= SHELL_MAX_DEPTH)
+		return;
+	struct shell_command_list list = { NULL, 0, 0 };
+	shell_split(script, &list);
+	derive_commands(d, &list);
+	shell_command_list_free(&list);
+}
+
+static int
+derive_list(const struct shell_command_list *list, const char *cwd,
+            void (*emit)(void *ctx, const struct alibi_op *op), void *ctx)
 {
 	struct derive d;
 	memset(&d, 0, sizeof d);
@@ -505,7 +514,31 @@ shell_derive_ops(const char *script, const char *cwd,
 	d.ctx = ctx;
 	sb_init(&d.cwd);
 	sb_adds(&d.cwd, cwd);
-	derive_script(&d, script ? script : "");
+	derive_commands(&d, list);
 	sb_free(&d.cwd);
 	return d.count;
+}
+
+int
+shell_derive_ops(const char *script, const char *cwd,
+                 void (*emit)(void *ctx, const struct alibi_op *op), void *ctx)
+{
+	struct shell_command_list list = { NULL, 0, 0 };
+	shell_split(script ? script : "", &list);
+	int count = derive_list(&list, cwd, emit, ctx);
+	shell_command_list_free(&list);
+	return count;
+}
+
+/* Splitting is most of the work of both, so the script is split once. */
+int
+shell_derive_and_follow(const char *script, struct strbuf *cwd,
+                        void (*emit)(void *ctx, const struct alibi_op *op), void *ctx)
+{
+	struct shell_command_list list = { NULL, 0, 0 };
+	shell_split(script ? script : "", &list);
+	int count = emit ? derive_list(&list, cwd->len ? sb_str(cwd) : NULL, emit, ctx) : 0;
+	follow_cwd_list(&list, cwd);
+	shell_command_list_free(&list);
+	return count;
 }

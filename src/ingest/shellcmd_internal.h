@@ -54,6 +54,8 @@ int derive_file_command(struct derive *d, char *const *argv, size_t argc,
                         struct shell_word_list *stdout_files);
 int derive_network_command(struct derive *d, char *const *argv, size_t argc,
                            const struct shell_word_list *piped);
+/* shell_follow_cwd() on a script already split. */
+void follow_cwd_list(const struct shell_command_list *list, struct strbuf *cwd);
 /* The cd builtin: updates d->cwd. */
 void derive_cd(struct derive *d, char *const *argv, size_t argc);
 /* The last path component of word, trailing slashes ignored. */

@@ -100,15 +100,13 @@ done:
 }
 
 void
-shell_follow_cwd(const char *script, struct strbuf *cwd)
+follow_cwd_list(const struct shell_command_list *list, struct strbuf *cwd)
 {
-	struct shell_command_list list = { NULL, 0, 0 };
 	struct derive d;
 	memset(&d, 0, sizeof d);
 	d.cwd = *cwd;
-	shell_split(script, &list);
-	for (size_t k = 0; k < list.count; k++) {
-		const struct shell_simple_command *c = &list.items[k];
+	for (size_t k = 0; k < list->count; k++) {
+		const struct shell_simple_command *c = &list->items[k];
 		if (c->argv.count == 0)
 			continue;
 		const char *name = c->argv.words[0];
@@ -117,6 +115,14 @@ shell_follow_cwd(const char *script, struct strbuf *cwd)
 		else if (strcmp(name, "popd") == 0)
 			sb_reset(&d.cwd);
 	}
-	shell_command_list_free(&list);
 	*cwd = d.cwd;
+}
+
+void
+shell_follow_cwd(const char *script, struct strbuf *cwd)
+{
+	struct shell_command_list list = { NULL, 0, 0 };
+	shell_split(script, &list);
+	follow_cwd_list(&list, cwd);
+	shell_command_list_free(&list);
 }

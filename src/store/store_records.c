@@ -53,6 +53,20 @@ static const char SQL_OPS_SET_TOOL_CALL[] =
 	"UPDATE ops SET tool_call = ?4 WHERE id BETWEEN ?2 AND ?3 AND +incident = ?1"
 	" AND derived = 0";
 
+/* The inserts below bind the caller's strings without a copy: each
+ * statement is stepped and reset before the function returns, while the
+ * strings are still the caller's, and store_stmt() clears the bindings
+ * before the statement is used again.  A copy per column is most of the
+ * cost of binding, and these run for every message, tool call and op. */
+static void
+bind_text_now(sqlite3_stmt *s, int col, const char *text)
+{
+	if (text)
+		sqlite3_bind_text(s, col, text, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(s, col);
+}
+
 static int
 load_next_seq(struct store *st, int64_t incident, struct alibi_error *err)
 {
@@ -90,9 +104,9 @@ store_add_message(struct store *st, int64_t incident, int64_t source,
 	sqlite3_bind_int64(s, 2, source);
 	sqlite3_bind_int64(s, 3, st->next_message_seq);
 	store_bind_ts(s, 4, m->ts);
-	store_bind_text(s, 5, m->role ? m->role : "unknown");
-	store_bind_text(s, 6, m->agent);
-	store_bind_text(s, 7, m->text ? m->text : "");
+	bind_text_now(s, 5, m->role ? m->role : "unknown");
+	bind_text_now(s, 6, m->agent);
+	bind_text_now(s, 7, m->text ? m->text : "");
 	sqlite3_bind_int64(s, 8, m->line);
 	if (store_exec_stmt(st, s, err, "adding a message"))
 		return err->code;
@@ -114,10 +128,10 @@ store_add_tool_call(struct store *st, int64_t incident, int64_t source,
 	sqlite3_bind_int64(s, 2, source);
 	if (tc->message > 0)
 		sqlite3_bind_int64(s, 3, tc->message);
-	store_bind_text(s, 4, tc->call_id);
-	store_bind_text(s, 5, tc->name);
-	store_bind_text(s, 6, tc->args_json);
-	store_bind_text(s, 7, tc->command);
+	bind_text_now(s, 4, tc->call_id);
+	bind_text_now(s, 5, tc->name);
+	bind_text_now(s, 6, tc->args_json);
+	bind_text_now(s, 7, tc->command);
 	store_bind_ts(s, 8, tc->ts);
 	sqlite3_bind_int64(s, 9, tc->line);
 	if (store_exec_stmt(st, s, err, "adding a tool call"))
@@ -136,8 +150,8 @@ store_set_tool_result(struct store *st, int64_t incident,
 	if (!s)
 		return err->code;
 	sqlite3_bind_int64(s, 1, incident);
-	store_bind_text(s, 2, r->call_id);
-	store_bind_text(s, 3, r->text);
+	bind_text_now(s, 2, r->call_id);
+	bind_text_now(s, 3, r->text);
 	sqlite3_bind_int(s, 4, r->is_error != 0);
 	store_bind_ts(s, 5, r->ts);
 	if (store_exec_stmt(st, s, err, "attaching a tool result"))
@@ -165,10 +179,10 @@ store_add_op(struct store *st, int64_t incident, int64_t source,
 	if (op->ppid)
 		sqlite3_bind_int(s, 6, op->ppid);
 	sqlite3_bind_text(s, 7, alibi_op_name(op->kind), -1, SQLITE_STATIC);
-	store_bind_text(s, 8, op->syscall);
-	store_bind_text(s, 9, op->path);
-	store_bind_text(s, 10, op->path2);
-	store_bind_text(s, 11, op->host);
+	bind_text_now(s, 8, op->syscall);
+	bind_text_now(s, 9, op->path);
+	bind_text_now(s, 10, op->path2);
+	bind_text_now(s, 11, op->host);
 	if (op->port >= 0)
 		sqlite3_bind_int(s, 12, op->port);
 	if (op->bytes >= 0)
@@ -176,13 +190,13 @@ store_add_op(struct store *st, int64_t incident, int64_t source,
 	sqlite3_bind_int(s, 14, op->ok != 0);
 	if (op->err_no)
 		sqlite3_bind_int(s, 15, op->err_no);
-	store_bind_text(s, 16, op->err_name);
-	store_bind_text(s, 17, op->detail);
+	bind_text_now(s, 16, op->err_name);
+	bind_text_now(s, 17, op->detail);
 	sqlite3_bind_int(s, 18, op->derived != 0);
 	if (op->tool_call > 0)
 		sqlite3_bind_int64(s, 19, op->tool_call);
 	sqlite3_bind_int64(s, 20, op->line);
-	store_bind_text(s, 21, op->raw);
+	bind_text_now(s, 21, op->raw);
 	if (store_exec_stmt(st, s, err, "adding an operation"))
 		return err->code;
 	st->next_op_seq++;

@@ -97,6 +97,9 @@ test_split_quotes_and_escapes(void)
 	/* an unbalanced quote runs to the end of the text */
 	CHECK_SPLIT("echo 'abc; rm x", "echo|abc; rm x {}\n");
 	CHECK_SPLIT("echo \"abc", "echo|abc {}\n");
+	/* plain runs, and the characters that end them, inside words */
+	CHECK_SPLIT("cp ab{1,2}cd x=y{1,2} pre$V/post a'b c'd e\"f\"g h#i",
+	            "cp|ab1cd|ab2cd|x=y{1,2}|pre$V/post|ab cd|efg|h#i {}\n");
 }
 
 static void
@@ -408,6 +411,44 @@ test_cwd_follows_cd(void)
 	sb_free(&cwd);
 }
 
+/* One split for both must give what the two give apart. */
+static void
+test_derive_and_follow_is_derive_then_follow(void)
+{
+	static const char *const scripts[] = {
+		"cd /srv && rm -f a", "rm b; cd sub; mv x y", "pushd /t; rm z; popd; rm w",
+		"bash -c 'cd /elsewhere; rm q'", "cd; rm ~/f", "cd ../up && tar czf o.tgz d",
+		"echo hi > out; cd \"/a b\"; ls", "", "cd -", NULL
+	};
+	static const char *const starts[] = { "", "/w", "/w/deep/er" };
+	for (size_t s = 0; s < sizeof starts / sizeof starts[0]; s++) {
+		for (size_t k = 0; scripts[k]; k++) {
+			struct strbuf apart = STRBUF_INIT, together = STRBUF_INIT;
+			struct strbuf cwd_apart = STRBUF_INIT, cwd_together = STRBUF_INIT;
+			struct strbuf cwd_only = STRBUF_INIT;
+			sb_adds(&cwd_apart, starts[s]);
+			sb_adds(&cwd_together, starts[s]);
+			sb_adds(&cwd_only, starts[s]);
+			int n_apart = shell_derive_ops(scripts[k], *starts[s] ? starts[s] : NULL,
+			                               collect_op, &apart);
+			shell_follow_cwd(scripts[k], &cwd_apart);
+			int n_together = shell_derive_and_follow(scripts[k], &cwd_together,
+			                                         collect_op, &together);
+			CHECK_INT(n_together, n_apart);
+			CHECK_STR(sb_str(&together), sb_str(&apart));
+			CHECK_STR(sb_str(&cwd_together), sb_str(&cwd_apart));
+			/* without emit it only follows the directory */
+			CHECK_INT(shell_derive_and_follow(scripts[k], &cwd_only, NULL, NULL), 0);
+			CHECK_STR(sb_str(&cwd_only), sb_str(&cwd_apart));
+			sb_free(&apart);
+			sb_free(&together);
+			sb_free(&cwd_apart);
+			sb_free(&cwd_together);
+			sb_free(&cwd_only);
+		}
+	}
+}
+
 static void
 test_op_fields_and_chains(void)
 {
@@ -573,6 +614,7 @@ main(void)
 	RUN(test_wrappers_and_nested_shells);
 	RUN(test_find);
 	RUN(test_cwd_follows_cd);
+	RUN(test_derive_and_follow_is_derive_then_follow);
 	RUN(test_op_fields_and_chains);
 	RUN(test_raw_is_the_simple_command);
 	RUN(test_real_world_lines);
