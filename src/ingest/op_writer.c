@@ -238,10 +238,39 @@ op_writer_add(struct op_writer *w, int64_t incident, int64_t source,
 	return 0;
 }
 
+/* With the writer idle, the batch being filled is written here: a
+ * transcript syncs after every few derived ops, and handing each batch
+ * over would cost two thread switches per tool call. */
+static void
+write_filling_here(struct op_writer *w)
+{
+	struct op_batch *b = w->filling;
+	if (!b || !b->count)
+		return;
+	pthread_mutex_lock(&w->lock);
+	int idle = w->in_flight == 0 && !w->failed;
+	pthread_mutex_unlock(&w->lock);
+	if (!idle)
+		return;
+	struct alibi_error err = { 0 };
+	int rc = write_batch(w, b, &err);
+	pthread_mutex_lock(&w->lock);
+	if (rc) {
+		w->failed = 1;
+		w->err = err;
+	} else {
+		w->written += (int64_t)b->count;
+	}
+	pthread_mutex_unlock(&w->lock);
+	b->count = 0;
+	sb_reset(&b->text);
+}
+
 int
 op_writer_sync(struct op_writer *w, struct alibi_error *err)
 {
 	if (w->threaded) {
+		write_filling_here(w);
 		hand_over(w);
 		pthread_mutex_lock(&w->lock);
 		while (w->in_flight)
