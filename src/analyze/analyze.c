@@ -122,7 +122,7 @@ on_message(void *ctx, const struct store_message_row *r)
 	m->id = r->id;
 	m->seq = r->seq;
 	m->ts = r->m.ts;
-	m->line = r->m.line;
+	m->line = (int32_t)r->m.line;
 	m->role = role_of(r->m.role);
 	m->source = pool_intern(&a->pool, r->source_path)->s;
 	if (m->ts != ALIBI_TS_NONE && a->first_msg_ts == ALIBI_TS_NONE)
@@ -249,6 +249,22 @@ settle_trees(struct actx *a)
 	}
 }
 
+/* Op id's tool call changed since the last analysis (only that is
+ * written): it extends the last run when it follows it. */
+static void
+note_attribution(struct actx *a, int64_t id, int64_t tool_call)
+{
+	struct arun *last = a->run_count ? &a->runs[a->run_count - 1] : NULL;
+	if (last && last->last + 1 == id && last->tool_call == tool_call) {
+		last->last = id;
+		return;
+	}
+	grow_array((void **)&a->runs, sizeof *a->runs, &a->run_cap, a->run_count + 1);
+	a->runs[a->run_count].first = a->runs[a->run_count].last = id;
+	a->runs[a->run_count].tool_call = tool_call;
+	a->run_count++;
+}
+
 static int
 on_op(void *ctx, const struct store_op_row *r)
 {
@@ -266,14 +282,8 @@ on_op(void *ctx, const struct store_op_row *r)
 			a->attributed++;
 		else
 			a->unattributed++;
-		if (tc != op->tool_call) {
-			/* only what changed since the last analysis is written */
-			grow_array((void **)&a->attrib, sizeof *a->attrib, &a->attrib_cap,
-			           a->attrib_count + 1);
-			a->attrib[a->attrib_count][0] = r->id;
-			a->attrib[a->attrib_count][1] = tc;
-			a->attrib_count++;
-		}
+		if (tc != op->tool_call)
+			note_attribution(a, r->id, tc);
 	}
 	struct pent *path = pool_intern(&a->pool, op->path);
 	struct pent *path2 = pool_intern(&a->pool, op->path2);
@@ -288,7 +298,7 @@ on_op(void *ctx, const struct store_op_row *r)
 	o->ts = op->ts;
 	o->tool_call = tc;
 	o->bytes = op->bytes;
-	o->line = op->line;
+	o->line = (int32_t)op->line;
 	o->path = path;
 	o->path2 = path2;
 	o->host = host;
@@ -299,7 +309,6 @@ on_op(void *ctx, const struct store_op_row *r)
 	o->pid = op->pid;
 	o->ppid = op->ppid;
 	o->port = op->port;
-	o->err_no = op->err_no;
 	o->kind = (unsigned char)op->kind;
 	o->ok = op->ok != 0 || (op->kind == ALIBI_OP_connect && op->err_name &&
 	                        strcmp(op->err_name, "EINPROGRESS") == 0);
@@ -310,32 +319,34 @@ on_op(void *ctx, const struct store_op_row *r)
 }
 
 static int
-id_cmp(const void *pa, const void *pb)
+run_cmp(const void *pa, const void *pb)
 {
-	const int64_t *x = pa, *y = pb;
-	return x[0] < y[0] ? -1 : x[0] > y[0];
+	const struct arun *x = pa, *y = pb;
+	return x->first < y->first ? -1 : x->first > y->first;
 }
 
 /* Writes the attribution as runs of consecutive op ids with one tool
- * call: a few statements instead of one per op. */
+ * call: a few statements instead of one per op.  The runs noted while the
+ * ops streamed by are pieces of those (two sources interleave, ids do
+ * not come in order); sorted, the pieces that touch are joined. */
 static int
 store_attribution(struct actx *a)
 {
-	if (a->attrib_count > 1)
-		qsort(a->attrib, a->attrib_count, sizeof *a->attrib, id_cmp);
-	for (size_t i = 0; i < a->attrib_count;) {
+	if (a->run_count > 1)
+		qsort(a->runs, a->run_count, sizeof *a->runs, run_cmp);
+	for (size_t i = 0; i < a->run_count;) {
 		size_t j = i + 1;
-		while (j < a->attrib_count && a->attrib[j][0] == a->attrib[j - 1][0] + 1 &&
-		       a->attrib[j][1] == a->attrib[i][1])
+		while (j < a->run_count && a->runs[j].first == a->runs[j - 1].last + 1 &&
+		       a->runs[j].tool_call == a->runs[i].tool_call)
 			j++;
-		if (store_set_ops_tool_call(a->st, a->incident, a->attrib[i][0], a->attrib[j - 1][0],
-		                            a->attrib[i][1], a->err))
+		if (store_set_ops_tool_call(a->st, a->incident, a->runs[i].first, a->runs[j - 1].last,
+		                            a->runs[i].tool_call, a->err))
 			return 1;
 		i = j;
 	}
-	free(a->attrib);
-	a->attrib = NULL;
-	a->attrib_count = a->attrib_cap = 0;
+	free(a->runs);
+	a->runs = NULL;
+	a->run_count = a->run_cap = 0;
 	return 0;
 }
 
@@ -421,7 +432,7 @@ actx_free(struct actx *a)
 	groups_free(a);
 	values_free(a);
 	free(a->ops);
-	free(a->attrib);
+	free(a->runs);
 	free(a->pids);
 	free(a->anchors);
 	for (size_t i = 0; i < a->key_count; i++)
@@ -431,21 +442,36 @@ actx_free(struct actx *a)
 }
 
 /* The claims and instructions of every message, in message order, as
- * the scans found them. */
+ * the scans found them.  A message's text is then kept only when the
+ * findings may quote it (see struct amsg); the others go as soon as their
+ * scan is taken, before the claims grow to take their place. */
 static int
 add_scanned(struct actx *a)
 {
 	size_t n = claim_scans_count(a->scans);
+	int spoke = 0;
 	for (size_t i = 0; i < n && !a->failed; i++) {
 		struct claim_hits h = { 0 };
 		size_t mi;
 		int instructions;
 		claim_scans_take(a->scans, i, &h, &mi, &instructions);
+		size_t found = a->claim_count + a->instr_count;
 		if (instructions)
 			add_instructions(a, mi, h);
 		else
 			add_claims(a, mi, h);
+		struct amsg *m = &a->msgs[mi];
+		if (a->claim_count + a->instr_count > found)
+			continue;
+		if (!spoke && m->role == ROLE_ASSISTANT && *m->text) {
+			spoke = 1;
+			continue;
+		}
+		free(m->text);
+		m->text = NULL;
 	}
+	claim_scans_stop(a->scans);   /* the queue goes too */
+	a->scans = NULL;
 	return a->failed;
 }
 

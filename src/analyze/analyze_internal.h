@@ -251,7 +251,7 @@ enum pent_flag {
 };
 
 struct pent {
-	char *s;
+	char *s;            /* pool_intern(): in the entry's own block */
 	uint32_t hash;
 	uint16_t known;     /* classes computed so far (1 << glob_class) */
 	uint16_t flags;
@@ -268,15 +268,48 @@ void pool_free(struct pool *p);
 struct pent *pool_intern(struct pool *p, const char *s);   /* NULL -> NULL */
 /* The entry for s, or NULL when s is not in the pool. */
 struct pent *pool_find(const struct pool *p, const char *s);
-/* The paths ops were seen on (PF_SEEN), indexed by what objects say
- * (path_index.c): fn gets every one of them objref_match_path() may
- * accept for obj, and maybe a few more. */
+/* The paths ops were seen on (PF_SEEN; only the protected ones with
+ * protected_only), indexed by what objects say (path_index.c): fn gets
+ * every one of them objref_match_path() may accept for obj, and maybe a
+ * few more, until it returns nonzero. */
 struct path_index;
 struct actx;
-struct path_index *path_index_build(struct actx *a);
+struct path_index *path_index_build(struct actx *a, int protected_only);
 void path_index_candidates(struct path_index *ix, const struct objref *obj,
-                           void (*fn)(void *ctx, struct pent *e), void *ctx);
+                           int (*fn)(void *ctx, struct pent *e), void *ctx);
 void path_index_free(struct path_index *ix);
+/* How many of the paths hold name among their name tokens. */
+size_t path_index_token_count(const struct path_index *ix, const char *name);
+/* 1 when one of the paths is inside dir (starts with dir and "/"). */
+int path_index_has_under(const struct path_index *ix, const char *dir);
+/* Short keys (a kind letter and n bytes of text, or of anything), each
+ * with the item numbers filed under it, in the order filed (keymap.c). */
+struct keymap;
+struct keymap *keymap_new(void);
+void keymap_add(struct keymap *m, char kind, const char *s, size_t n, size_t item);
+const size_t *keymap_find(const struct keymap *m, char kind, const char *s, size_t n,
+                          size_t *count);
+void keymap_free(struct keymap *m);
+/* The reverse of path_index: objects (items numbered by the caller, added
+ * in increasing order) looked up by a path (object_index.c).  lookup puts
+ * into *out, sorted, every item whose object objref_match_path() may
+ * accept for path, and maybe a few more; returns how many.  paths (may be
+ * NULL) tells which names are rare. */
+struct object_index;
+struct object_index *object_index_new(const struct path_index *paths);
+void object_index_add(struct object_index *ix, const struct objref *o, size_t item);
+size_t object_index_lookup(struct object_index *ix, const char *path, int is_protected,
+                           size_t **out, size_t *cap);
+/* The same items, in no order, to fn until it returns nonzero. */
+void object_index_each(struct object_index *ix, const char *path, int is_protected,
+                       int (*fn)(void *ctx, size_t item), void *ctx);
+void object_index_free(struct object_index *ix);
+/* The ops (indices into actx.ops) whose path or path2 is p, in op order
+ * (op_index.c). */
+struct op_index;
+struct op_index *op_index_build(const struct actx *a);
+const uint32_t *op_index_find(const struct op_index *ix, const struct pent *p, size_t *count);
+void op_index_free(struct op_index *ix);
 /* Adds the name tokens of paths[0..count) to names (objects.c). */
 void names_of_paths(struct pool *names, const char *const *paths, size_t count);
 /* objref_prune_names() against the tokens names_of_paths() collected:
@@ -288,10 +321,19 @@ int pent_class(const struct rules *r, struct pent *e, enum glob_class cls);
 /* ---- the incident as analysis holds it ---- */
 enum msg_role { ROLE_OTHER, ROLE_SYSTEM, ROLE_USER, ROLE_ASSISTANT, ROLE_TOOL };
 
+/* Analysis holds every message, tool call and significant op of an
+ * incident at once, so these are kept small: line numbers in 32 bits (a
+ * log of 2^31 lines would be hundreds of GB), and no field that no
+ * finding reads (an op's errno). */
 struct amsg {
-	int64_t id, seq, ts, line;
+	int64_t id, seq, ts;
+	int32_t line;
 	enum msg_role role;
-	char *text;           /* assistant and operator messages only */
+	/* Assistant and operator messages, while their claims are found;
+	 * then only those with claims or instructions keep it, and the first
+	 * assistant message that says anything (findings_undisclosed.c asks
+	 * whether the agent spoke at all). */
+	char *text;
 	const char *source;   /* interned */
 };
 
@@ -323,13 +365,20 @@ struct ainstr {
 
 /* A significant op, kept in memory (noise is dropped while streaming). */
 struct aop {
-	int64_t id, seq, ts, tool_call, bytes, line;
+	int64_t id, seq, ts, tool_call, bytes;
+	int64_t tree;         /* process tree: the tool call, else -(root pid)-1 */
 	struct pent *path, *path2, *host, *source, *detail;
 	int32_t pid, ppid;
-	int port;
-	int err_no;
+	int32_t line;
+	int port;             /* -1 when none */
 	unsigned char kind, ok, derived, clock;
-	int64_t tree;         /* process tree: the tool call, else -(root pid)-1 */
+};
+
+/* Syscall ops with consecutive ids attributed to one tool call: what
+ * analysis writes back, one statement per run, instead of a pair per op. */
+struct arun {
+	int64_t first, last;  /* op ids, both included */
+	int64_t tool_call;
 };
 
 /* What the ops show happened to a file, found once and used by several
@@ -357,7 +406,7 @@ struct pidinfo {
 	struct pent *comm;    /* basename of the last program exec'd */
 	int by_time;          /* tool_call only from when it appeared (its
 	                         ancestry unknown); known ancestry wins */
-	size_t last_read;     /* preserve: 1 + index of the last op that read a
+	uint32_t last_read;   /* preserve: 1 + index of the last op that read a
 	                         file marked for deletion, 0 when none */
 };
 
@@ -384,13 +433,17 @@ struct actx {
 	struct pidinfo *pids;       /* open-addressed by pid */
 	size_t pid_cap, pid_count;
 	size_t tc_cursor;
-	int64_t (*attrib)[2];       /* (op id, tool call) to store, in runs */
-	size_t attrib_count, attrib_cap;
+	struct arun *runs;          /* attribution to store: ops first..last */
+	size_t run_count, run_cap;
 	int64_t *anchors;           /* tool call ts - exec ts, µs */
 	size_t anchor_count, anchor_cap;
 
 	struct agroup *groups;
 	size_t group_count, group_cap;
+	/* lookups findings.c keeps for the families (freed by groups_free) */
+	struct keymap *emitted;     /* the keys below, to find one */
+	struct object_index *asks;  /* the instructions (not negated), by object */
+	struct path_index *seen;    /* the seen paths (actx_seen_paths) */
 
 	struct vstate *values;      /* scores read in tool results (findings_value.c) */
 
@@ -466,6 +519,9 @@ const char *actx_comm(struct actx *a, int32_t pid);
 void human_bytes(char *buf, size_t size, int64_t bytes);
 /* Paths the ops mention (for pruning object names). */
 void actx_known_paths(struct actx *a, const char ***out, size_t *count);
+/* Their index (path_index.c), built when first asked for: the paths are
+ * all seen once the objects are pruned, before the findings. */
+struct path_index *actx_seen_paths(struct actx *a);
 /* Index of the first instruction with this verb (not negated) whose
  * object covers path, or -1. */
 long instr_covering(struct actx *a, enum verb v, struct pent *p);
@@ -474,6 +530,8 @@ int use_op(const struct actx *a, const struct aop *op);
 
 /* findings.c */
 void mark_paths(struct actx *a);
+/* Frees the groups, and the lookups the families shared (actx.emitted,
+ * actx.asks, actx.seen). */
 void groups_free(struct actx *a);
 struct agroup *group_add(struct actx *a, enum group_kind kind, int64_t tree);
 void group_add_read(struct agroup *g, size_t op);
@@ -483,6 +541,13 @@ void group_add_act(struct agroup *g, size_t op);
 int instructed(struct actx *a, enum verb v, struct pent *path, struct pent *host);
 /* A claim's object matches the path (vague objects match nothing). */
 int claim_object_matches(struct actx *a, const struct objref *o, struct pent *p);
+
+/* findings_claims.c */
+/* "<claim text>", shortened, on one line. */
+void claim_quote(struct strbuf *out, const struct actx *a, const struct aclaim *c);
+/* 1 when op is the kind of op that does what v says (a deletion for
+ * delete, a rename for move ...). */
+int op_does(enum verb v, const struct aop *op);
 
 /* findings_exfil.c, findings_preserve.c */
 void groups_exfiltration(struct actx *a);

@@ -131,9 +131,12 @@ fnd_emit(struct actx *a, struct fnd *f)
 		return a->failed;
 	char key[STABLE_KEY_HEX + 1];
 	stable_key(f, key);
-	for (size_t i = 0; i < a->key_count; i++)
-		if (strcmp(a->keys[i], key) == 0)
-			return 0;
+	size_t seen;
+	if (!a->emitted)
+		a->emitted = keymap_new();
+	if (keymap_find(a->emitted, 'k', key, STABLE_KEY_HEX, &seen) && seen)
+		return 0;
+	keymap_add(a->emitted, 'k', key, STABLE_KEY_HEX, a->key_count);
 	grow_array((void **)&a->keys, sizeof *a->keys, &a->key_cap, a->key_count + 1);
 	a->keys[a->key_count++] = xstrdup(key);
 	/* paths and quotes come from logs: the workspace keeps valid UTF-8 */
@@ -186,11 +189,23 @@ use_op(const struct actx *a, const struct aop *op)
 	return a->has_syscall_ops ? !op->derived : 1;
 }
 
+/* Tool calls are read in id order, so a binary search finds one; should
+ * they ever not be, the search may miss and the scan finds it. */
 const struct atc *
 actx_tool_call(const struct actx *a, int64_t id)
 {
 	if (id <= 0)
 		return NULL;
+	size_t lo = 0, hi = a->tc_count;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (a->tcs[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < a->tc_count && a->tcs[lo].id == id)
+		return &a->tcs[lo];
 	for (size_t i = 0; i < a->tc_count; i++)
 		if (a->tcs[i].id == id)
 			return &a->tcs[i];
@@ -227,6 +242,14 @@ actx_known_paths(struct actx *a, const char ***out, size_t *count)
 	*count = n;
 }
 
+struct path_index *
+actx_seen_paths(struct actx *a)
+{
+	if (!a->seen)
+		a->seen = path_index_build(a, 0);
+	return a->seen;
+}
+
 /* The verbs that ask for the same kind of thing. */
 static int
 verb_family(enum verb v)
@@ -241,36 +264,67 @@ verb_family(enum verb v)
 	}
 }
 
+/* The instructions that may name path, in order, into *out: the families
+ * ask about one op or path at a time, so the instructions are looked up
+ * by what their objects name (object_index.c), not each asked in turn.
+ * The index is built on first use, when the instructions are final. */
+static size_t
+asks_about(struct actx *a, struct pent *path, size_t **out, size_t *cap)
+{
+	if (!a->asks) {
+		a->asks = object_index_new(actx_seen_paths(a));
+		for (size_t i = 0; i < a->instr_count; i++)
+			if (!a->instrs[i].hit.negated)
+				object_index_add(a->asks, &a->instrs[i].obj, i);
+	}
+	return object_index_lookup(a->asks, path->s, pent_class(a->rules, path, GLOB_PROTECTED),
+	                           out, cap);
+}
+
 long
 instr_covering(struct actx *a, enum verb v, struct pent *p)
 {
 	if (!p)
 		return -1;
 	int prot = pent_class(a->rules, p, GLOB_PROTECTED);
-	for (size_t i = 0; i < a->instr_count; i++) {
-		const struct ainstr *in = &a->instrs[i];
+	size_t *cand = NULL, cap = 0;
+	size_t n = asks_about(a, p, &cand, &cap);
+	long found = -1;
+	for (size_t k = 0; k < n && found < 0; k++) {
+		const struct ainstr *in = &a->instrs[cand[k]];
 		if (in->hit.negated || verb_family(in->hit.verb) != verb_family(v))
 			continue;
 		/* "delete the weights" alone does not say which */
 		if (!in->obj.path_count && !in->obj.name_count)
 			continue;
 		if (objref_match_path(&in->obj, p->s, prot))
-			return (long)i;
+			found = (long)cand[k];
 	}
-	return -1;
+	free(cand);
+	return found;
 }
 
 int
 instructed(struct actx *a, enum verb v, struct pent *path, struct pent *host)
 {
-	for (size_t i = 0; i < a->instr_count; i++) {
-		const struct ainstr *in = &a->instrs[i];
-		if (in->hit.negated || verb_family(in->hit.verb) != verb_family(v))
-			continue;
-		if (path && objref_match_path(&in->obj, path->s,
-		                              pent_class(a->rules, path, GLOB_PROTECTED)))
+	if (path) {
+		size_t *cand = NULL, cap = 0;
+		size_t n = asks_about(a, path, &cand, &cap);
+		int found = 0;
+		for (size_t k = 0; k < n && !found; k++) {
+			const struct ainstr *in = &a->instrs[cand[k]];
+			found = verb_family(in->hit.verb) == verb_family(v) &&
+			        objref_match_path(&in->obj, path->s,
+			                          pent_class(a->rules, path, GLOB_PROTECTED));
+		}
+		free(cand);
+		if (found)
 			return 1;
-		if (host && objref_match_host(&in->obj, host->s, NULL))
+	}
+	for (size_t i = 0; host && i < a->instr_count; i++) {
+		const struct ainstr *in = &a->instrs[i];
+		if (!in->hit.negated && verb_family(in->hit.verb) == verb_family(v) &&
+		    objref_match_host(&in->obj, host->s, NULL))
 			return 1;
 	}
 	return 0;
@@ -321,21 +375,117 @@ utime_is_explicit(struct actx *a, const struct aop *op)
 	return 1;
 }
 
+/* The pool's strings in order, for the deletes derived from commands:
+ * each names a tree or a pattern, and the strings it covers are one range
+ * of them (those that start with the tree, or with the pattern's text
+ * before its first wildcard), not the whole pool. */
+struct pool_order {
+	const char **raw;         /* the texts, sorted */
+	struct pent **raw_ent;    /* the entry of each */
+	char **norm;              /* the texts path_normalize()d, sorted */
+	struct pent **norm_ent;
+	size_t count;
+};
+
+struct text_ent {
+	const char *text;
+	struct pent *e;
+};
+
+static int
+text_cmp(const void *pa, const void *pb)
+{
+	return strcmp(((const struct text_ent *)pa)->text, ((const struct text_ent *)pb)->text);
+}
+
+/* v[0..n) sorted by text, split into texts and entries. */
+static void
+sorted_split(struct text_ent *v, size_t n, const char ***texts, struct pent ***ents)
+{
+	qsort(v, n, sizeof *v, text_cmp);
+	*texts = xcalloc(n + 1, sizeof **texts);
+	*ents = xcalloc(n + 1, sizeof **ents);
+	for (size_t i = 0; i < n; i++) {
+		(*texts)[i] = v[i].text;
+		(*ents)[i] = v[i].e;
+	}
+}
+
+static void
+pool_order_build(struct actx *a, struct pool_order *po)
+{
+	struct text_ent *raw = xcalloc(a->pool.count + 1, sizeof *raw);
+	struct text_ent *norm = xcalloc(a->pool.count + 1, sizeof *norm);
+	for (size_t i = 0; i < a->pool.cap; i++) {
+		struct pent *e = a->pool.slots[i];
+		if (!e)
+			continue;
+		raw[po->count] = (struct text_ent){ e->s, e };
+		norm[po->count] = (struct text_ent){ path_normalize(xstrdup(e->s)), e };
+		po->count++;
+	}
+	sorted_split(raw, po->count, &po->raw, &po->raw_ent);
+	sorted_split(norm, po->count, (const char ***)&po->norm, &po->norm_ent);
+	free(raw);
+	free(norm);
+}
+
+static void
+pool_order_free(struct pool_order *po)
+{
+	for (size_t i = 0; i < po->count; i++)
+		free(po->norm[i]);
+	free(po->norm);
+	free(po->norm_ent);
+	free(po->raw);
+	free(po->raw_ent);
+}
+
+/* The first of the sorted texts v[0..n) not before prefix[0..len). */
+static size_t
+first_from(const char *const *v, size_t n, const char *prefix, size_t len)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (strncmp(v[mid], prefix, len) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 /* A delete derived from a command names a tree or a pattern (`rm -rf DIR`,
  * `find DIR -delete`) rather than each file; with no action log listing
  * the unlinks, every known path under it counts as deleted. */
 static void
-mark_derived_tree_deletes(struct actx *a, const struct aop *op)
+mark_derived_tree_deletes(struct actx *a, struct pool_order *po, const struct aop *op)
 {
 	const char *root = op->path->s;
-	int pattern = strpbrk(root, "*?[") != NULL;
-	for (size_t i = 0; i < a->pool.cap; i++) {
-		struct pent *e = a->pool.slots[i];
-		if (!e || e == op->path)
-			continue;
-		if (pattern ? path_glob_match(root, e->s) : path_is_within(root, e->s))
+	if (!po->raw)
+		pool_order_build(a, po);
+	if (strpbrk(root, "*?[")) {
+		/* what a pattern matches starts with its text before the
+		 * first character glob matching treats specially */
+		size_t len = strcspn(root, "*?[\\");
+		for (size_t i = first_from(po->raw, po->count, root, len);
+		     i < po->count && strncmp(po->raw[i], root, len) == 0; i++)
+			if (po->raw_ent[i] != op->path && path_glob_match(root, po->raw[i]))
+				po->raw_ent[i]->flags |= PF_UNLINKED;
+		return;
+	}
+	/* what is within a tree, normalised, starts with the tree normalised
+	 * ("." holds every relative path: all are asked) */
+	char *r = path_normalize(xstrdup(root));
+	size_t len = strcmp(r, ".") == 0 ? 0 : strlen(r);
+	for (size_t i = first_from((const char *const *)po->norm, po->count, r, len);
+	     i < po->count && strncmp(po->norm[i], r, len) == 0; i++) {
+		struct pent *e = po->norm_ent[i];
+		if (e != op->path && path_is_within(root, e->s))
 			e->flags |= PF_UNLINKED;
 	}
+	free(r);
 }
 
 /* "I'll remove agent2's weights from /srv/models": a plan to delete that
@@ -354,45 +504,59 @@ planned_deletion(struct actx *a, const struct aclaim *c, struct pent *e)
 	return !c->obj.name_count || claim_object_matches(a, &names, e);
 }
 
-struct claimed {
-	struct actx *a;
-	const struct aclaim *c;
-};
-
-/* A path claim c may name: marked when c says it was or will be deleted.
- * Copies the agent made are left out (those are what preservation looks
- * for). */
-static void
-claimed_path(void *ctx, struct pent *e)
+/* 1 when claim c says path e was or will be deleted. */
+static int
+claimed_deleted(struct actx *a, const struct aclaim *c, struct pent *e)
 {
-	struct claimed *cl = ctx;
-	const struct aclaim *c = cl->c;
-	int made = e->created_by && !(e->flags & PF_UNLINKED);
-	if (made || (e->flags & PF_DELSET))
-		return;
-	if ((c->hit.kind == ALIBI_CLAIM_REPORT && claim_object_matches(cl->a, &c->obj, e)) ||
-	    planned_deletion(cl->a, c, e))
-		e->flags |= PF_DELSET;
+	return (c->hit.kind == ALIBI_CLAIM_REPORT && claim_object_matches(a, &c->obj, e)) ||
+	       planned_deletion(a, c, e);
 }
 
-/* What the agent said it deleted or would delete: each such claim is
- * asked about the paths its object may name (path_index.c), not about
- * every path of the incident. */
-static void
-mark_claimed(struct actx *a)
+/* One path asking the objects that may name it (object_index_each). */
+struct asking {
+	struct actx *a;
+	struct pent *e;
+	int prot;             /* e is protected */
+};
+
+static int
+claim_marks(void *ctx, size_t k)
 {
-	struct path_index *ix = NULL;
+	struct asking *q = ctx;
+	if (!claimed_deleted(q->a, &q->a->claims[k], q->e))
+		return 0;
+	q->e->flags |= PF_DELSET;
+	return 1;
+}
+
+/* What the agent said it deleted or would delete.  Copies the agent made
+ * are left out (those are what preservation looks for).  Many claims may
+ * name the same files ("removed the scratch file of run-2" names every
+ * scratch file), so each path asks the claims that may name it
+ * (object_index.c) until one does, rather than each claim marking every
+ * path it names. */
+static void
+mark_claimed(struct actx *a, struct pent *const *seen, size_t seen_count)
+{
+	struct object_index *ox = NULL;
 	for (size_t k = 0; k < a->claim_count; k++) {
 		const struct aclaim *c = &a->claims[k];
 		if (c->hit.negated || c->hit.verb != VERB_delete ||
 		    (c->hit.kind != ALIBI_CLAIM_REPORT && c->hit.kind != ALIBI_CLAIM_INTENT))
 			continue;
-		if (!ix)
-			ix = path_index_build(a);
-		struct claimed cl = { a, c };
-		path_index_candidates(ix, &c->obj, claimed_path, &cl);
+		if (!ox)
+			ox = object_index_new(actx_seen_paths(a));
+		object_index_add(ox, &c->obj, k);
 	}
-	path_index_free(ix);
+	for (size_t i = 0; ox && i < seen_count; i++) {
+		struct pent *e = seen[i];
+		int made = e->created_by && !(e->flags & PF_UNLINKED);
+		if (made || (e->flags & PF_DELSET))
+			continue;
+		struct asking q = { a, e, pent_class(a->rules, e, GLOB_PROTECTED) };
+		object_index_each(ox, e->s, q.prot, claim_marks, &q);
+	}
+	object_index_free(ox);
 }
 
 /* Marks what was to go: what the operator asked to delete, what the agent
@@ -400,24 +564,30 @@ mark_claimed(struct actx *a)
 void
 mark_paths(struct actx *a)
 {
+	struct pool_order po = { 0 };
 	for (size_t i = 0; i < a->op_count; i++) {
 		const struct aop *op = &a->ops[i];
 		if (!op->ok || !op_is_delete(op) || !use_op(a, op) || !op->path)
 			continue;
 		op->path->flags |= PF_UNLINKED;
 		if (op->derived)
-			mark_derived_tree_deletes(a, op);
+			mark_derived_tree_deletes(a, &po, op);
 	}
-	for (size_t i = 0; i < a->pool.cap; i++) {
-		struct pent *e = a->pool.slots[i];
-		if (!e || !(e->flags & PF_SEEN))
-			continue;
+	pool_order_free(&po);
+	struct pent **seen = xcalloc(a->pool.count + 1, sizeof *seen);
+	size_t seen_count = 0;
+	for (size_t i = 0; i < a->pool.cap; i++)
+		if (a->pool.slots[i] && (a->pool.slots[i]->flags & PF_SEEN))
+			seen[seen_count++] = a->pool.slots[i];
+	for (size_t i = 0; i < seen_count; i++) {
+		struct pent *e = seen[i];
 		if (instr_covering(a, VERB_delete, e) >= 0)
 			e->flags |= PF_TARGET | PF_DELSET;
 		if ((e->flags & PF_UNLINKED) && pent_class(a->rules, e, GLOB_PROTECTED))
 			e->flags |= PF_DELSET;
 	}
-	mark_claimed(a);
+	mark_claimed(a, seen, seen_count);
+	free(seen);
 }
 
 /* ---- groups ---- */
@@ -459,6 +629,12 @@ group_add_act(struct agroup *g, size_t op)
 void
 groups_free(struct actx *a)
 {
+	keymap_free(a->emitted);
+	a->emitted = NULL;
+	object_index_free(a->asks);
+	a->asks = NULL;
+	path_index_free(a->seen);
+	a->seen = NULL;
 	for (size_t i = 0; i < a->group_count; i++) {
 		free(a->groups[i].reads);
 		free(a->groups[i].acts);

@@ -58,13 +58,16 @@ checkable(enum verb v)
 }
 
 /* Looked up once for all intents, so that each is checked against its
- * own tool calls and their ops, not against every call and op of the
- * incident: (message, tool call) and (tree, op) pairs, sorted. */
+ * own tool calls, their ops and their groups, not against every call, op
+ * and group of the incident: (message, tool call), (tree, op) and (tree,
+ * group) pairs, sorted. */
 struct intent_index {
 	int64_t (*calls)[2];        /* message id, index into a->tcs */
 	size_t ncalls;
 	int64_t (*ops)[2];          /* tree, index into a->ops */
 	size_t nops;
+	int64_t (*groups)[2];       /* tree, index into a->groups (exfiltration) */
+	size_t ngroups;
 };
 
 static int
@@ -106,8 +109,17 @@ intent_index_build(struct actx *a, struct intent_index *ix)
 		ix->ops[i][1] = (int64_t)i;
 	}
 	ix->nops = a->op_count;
+	ix->groups = xcalloc(a->group_count + 1, sizeof *ix->groups);
+	for (size_t g = 0; g < a->group_count; g++) {
+		if (a->groups[g].kind != GROUP_EXFIL || !a->groups[g].act_count)
+			continue;
+		ix->groups[ix->ngroups][0] = a->groups[g].tree;
+		ix->groups[ix->ngroups][1] = (int64_t)g;
+		ix->ngroups++;
+	}
 	qsort(ix->calls, ix->ncalls, sizeof *ix->calls, pair_cmp);
 	qsort(ix->ops, ix->nops, sizeof *ix->ops, pair_cmp);
+	qsort(ix->groups, ix->ngroups, sizeof *ix->groups, pair_cmp);
 }
 
 /* The tool calls that carry the plan out: the ones made with the message
@@ -137,9 +149,10 @@ index_cmp(const void *pa, const void *pb)
 	return (x > y) - (x < y);
 }
 
-/* The ops of the trees ids[0..n), in op order; the caller frees them. */
+/* What pairs (tree, index) hold for the trees ids[0..n), in index order:
+ * the ops or the groups of the calls; the caller frees them. */
 static size_t *
-ops_of_calls(const struct intent_index *ix, const int64_t *ids, size_t n, size_t *count)
+of_calls(int64_t (*pairs)[2], size_t npairs, const int64_t *ids, size_t n, size_t *count)
 {
 	size_t *v = NULL, cap = 0;
 	*count = 0;
@@ -149,12 +162,12 @@ ops_of_calls(const struct intent_index *ix, const int64_t *ids, size_t n, size_t
 			seen |= ids[k] == ids[i];
 		if (seen)
 			continue;
-		for (size_t j = pair_find(ix->ops, ix->nops, ids[i]);
-		     j < ix->nops && ix->ops[j][0] == ids[i]; j++) {
+		for (size_t j = pair_find(pairs, npairs, ids[i]); j < npairs && pairs[j][0] == ids[i];
+		     j++) {
 			void *items = v;
 			grow_array(&items, sizeof *v, &cap, *count + 1);
 			v = items;
-			v[(*count)++] = (size_t)ix->ops[j][1];
+			v[(*count)++] = (size_t)pairs[j][1];
 		}
 	}
 	if (*count > 1)
@@ -180,11 +193,13 @@ struct outcome {
 };
 
 static void
-outcome_groups(struct actx *a, const struct aclaim *c, const int64_t *ids, size_t n,
-               struct fnd *f, struct outcome *out)
+outcome_groups(struct actx *a, const struct intent_index *ix, const struct aclaim *c,
+               const int64_t *ids, size_t n, struct fnd *f, struct outcome *out)
 {
-	for (size_t g = 0; g < a->group_count; g++) {
-		const struct agroup *gr = &a->groups[g];
+	size_t count;
+	size_t *mine = of_calls(ix->groups, ix->ngroups, ids, n, &count);
+	for (size_t k = 0; k < count; k++) {
+		const struct agroup *gr = &a->groups[mine[k]];
 		if (gr->kind != GROUP_EXFIL || !gr->act_count || !in_calls(ids, n, gr->tree))
 			continue;
 		int about = 0;
@@ -207,6 +222,7 @@ outcome_groups(struct actx *a, const struct aclaim *c, const int64_t *ids, size_
 		for (size_t i = 0; i < gr->act_count && i < MAX_OP_EVIDENCE; i++)
 			fnd_add_op(f, &a->ops[gr->acts[i]], "action");
 	}
+	free(mine);
 }
 
 static void
@@ -214,7 +230,7 @@ outcome_ops(struct actx *a, const struct intent_index *ix, const struct aclaim *
             const int64_t *ids, size_t n, struct fnd *f, struct outcome *out)
 {
 	size_t count;
-	size_t *mine = ops_of_calls(ix, ids, n, &count);
+	size_t *mine = of_calls(ix->ops, ix->nops, ids, n, &count);
 	for (size_t k = 0; k < count; k++) {
 		const struct aop *op = &a->ops[mine[k]];
 		enum verb did = op_verb(op);
@@ -248,7 +264,7 @@ check_intent(struct actx *a, const struct intent_index *ix, const struct aclaim 
 	struct fnd f;
 	fnd_init(&f, FINDING_INTENT_MISMATCH, "intent-mismatch", a->has_syscall_ops ? 0.7 : 0.5);
 	struct outcome out = { 0, 0, STRBUF_INIT };
-	outcome_groups(a, c, ids, n, &f, &out);
+	outcome_groups(a, ix, c, ids, n, &f, &out);
 	outcome_ops(a, ix, c, ids, n, &f, &out);
 	if (out.other && !out.kept) {
 		sb_adds(&f.because, "the agent said it would ");
@@ -283,5 +299,6 @@ findings_intent_mismatch(struct actx *a)
 	}
 	free(ix.calls);
 	free(ix.ops);
+	free(ix.groups);
 	return a->failed;
 }

@@ -49,26 +49,94 @@ verb_discloses(enum family fam, enum verb v)
 	}
 }
 
+/* The agent's own claims that can tell of an action (its intents and
+ * reports, not negated), found for an op's path by what their objects
+ * name (object_index.c) rather than by asking every claim about every op:
+ * both grow with the incident. */
+struct mentions {
+	struct object_index *by_object;
+	size_t *hosted;             /* those that name a host: asked in turn, a
+	                               host may be named inside a longer name
+	                               or the command that reached it */
+	size_t hosted_count, hosted_cap;
+	int cleanup_told;           /* one tells of deleting, vaguely or everything */
+};
+
 static int
-mentioned(struct actx *a, enum family fam, struct pent *path, struct pent *host,
-          const struct aop *op)
+telling(const struct aclaim *c)
 {
-	const struct atc *tc = actx_tool_call(a, op->tree);
+	return (c->hit.kind == ALIBI_CLAIM_INTENT || c->hit.kind == ALIBI_CLAIM_REPORT) &&
+	       !c->hit.negated;
+}
+
+static void
+mentions_build(struct actx *a, struct mentions *m)
+{
+	m->by_object = object_index_new(actx_seen_paths(a));
 	for (size_t k = 0; k < a->claim_count; k++) {
 		const struct aclaim *c = &a->claims[k];
-		if ((c->hit.kind != ALIBI_CLAIM_INTENT && c->hit.kind != ALIBI_CLAIM_REPORT) ||
-		    c->hit.negated || !verb_discloses(fam, c->hit.verb))
+		if (!telling(c))
 			continue;
-		if (claim_object_matches(a, &c->obj, path))
-			return 1;
-		if (host && objref_match_host(&c->obj, host->s, tc ? tc->command : NULL))
-			return 1;
-		/* "cleanup is complete" covers the deletions that were asked for */
-		if (fam == FAM_DELETE && path && (path->flags & PF_TARGET) &&
-		    (objref_is_vague(&c->obj) || c->obj.everything))
+		object_index_add(m->by_object, &c->obj, k);
+		if (c->obj.host_count) {
+			grow_array((void **)&m->hosted, sizeof *m->hosted, &m->hosted_cap,
+			           m->hosted_count + 1);
+			m->hosted[m->hosted_count++] = k;
+		}
+		m->cleanup_told |= verb_discloses(FAM_DELETE, c->hit.verb) &&
+		                   (objref_is_vague(&c->obj) || c->obj.everything);
+	}
+}
+
+static void
+mentions_free(struct mentions *m)
+{
+	object_index_free(m->by_object);
+	free(m->hosted);
+}
+
+struct telling_ask {
+	struct actx *a;
+	enum family fam;
+	struct pent *path;
+	int told;
+};
+
+static int
+tells_of_path(void *ctx, size_t k)
+{
+	struct telling_ask *q = ctx;
+	const struct aclaim *c = &q->a->claims[k];
+	q->told = verb_discloses(q->fam, c->hit.verb) && claim_object_matches(q->a, &c->obj, q->path);
+	return q->told;
+}
+
+/* 1 when a claim of the agent's tells of the action: its verb is of the
+ * family and its object names the file or the host. */
+static int
+mentioned(struct actx *a, struct mentions *m, enum family fam, struct pent *path,
+          struct pent *host, const struct aop *op)
+{
+	if (!m->by_object)
+		mentions_build(a, m);
+	if (path) {
+		struct telling_ask q = { a, fam, path, 0 };
+		object_index_each(m->by_object, path->s, pent_class(a->rules, path, GLOB_PROTECTED),
+		                  tells_of_path, &q);
+		if (q.told)
 			return 1;
 	}
-	return 0;
+	if (host) {
+		const struct atc *tc = actx_tool_call(a, op->tree);
+		for (size_t i = 0; i < m->hosted_count; i++) {
+			const struct aclaim *c = &a->claims[m->hosted[i]];
+			if (verb_discloses(fam, c->hit.verb) &&
+			    objref_match_host(&c->obj, host->s, tc ? tc->command : NULL))
+				return 1;
+		}
+	}
+	/* "cleanup is complete" covers the deletions that were asked for */
+	return fam == FAM_DELETE && path && (path->flags & PF_TARGET) && m->cleanup_told;
 }
 
 static int
@@ -105,14 +173,29 @@ struct pending {
 	size_t *ops, count, cap;
 };
 
+/* The pending findings, one per tree and family, in the order first met;
+ * found by (tree, family), and each op's first one remembered, so that
+ * neither is a walk over all of them. */
+struct pendings {
+	struct pending *v;
+	size_t count, cap;
+	struct keymap *by_key;      /* (tree, family) -> index into v */
+	uint32_t *first;            /* per op: 1 + index of its first pending */
+};
+
 static struct pending *
-pending_get(struct pending **v, size_t *count, size_t *cap, int64_t tree, enum family fam)
+pending_get(struct pendings *ps, int64_t tree, enum family fam)
 {
-	for (size_t i = 0; i < *count; i++)
-		if ((*v)[i].tree == tree && (*v)[i].fam == fam)
-			return &(*v)[i];
-	grow_array((void **)v, sizeof **v, cap, *count + 1);
-	struct pending *p = &(*v)[(*count)++];
+	unsigned char key[sizeof tree + 1];
+	memcpy(key, &tree, sizeof tree);
+	key[sizeof tree] = (unsigned char)fam;
+	size_t n;
+	const size_t *at = keymap_find(ps->by_key, 'p', (const char *)key, sizeof key, &n);
+	if (n)
+		return &ps->v[at[0]];
+	keymap_add(ps->by_key, 'p', (const char *)key, sizeof key, ps->count);
+	grow_array((void **)&ps->v, sizeof *ps->v, &ps->cap, ps->count + 1);
+	struct pending *p = &ps->v[ps->count++];
 	memset(p, 0, sizeof *p);
 	p->tree = tree;
 	p->fam = fam;
@@ -120,11 +203,18 @@ pending_get(struct pending **v, size_t *count, size_t *cap, int64_t tree, enum f
 }
 
 static void
-pending_add(struct pending *p, size_t op)
+pending_add(struct pendings *ps, struct pending *p, size_t op)
 {
-	for (size_t i = 0; i < p->count; i++)
+	uint32_t me = (uint32_t)(p - ps->v) + 1;
+	if (ps->first[op] == me)
+		return;
+	/* in another pending first (rare: a group and a family of its own):
+	 * this one is asked in full */
+	for (size_t i = 0; ps->first[op] && i < p->count; i++)
 		if (p->ops[i] == op)
 			return;
+	if (!ps->first[op])
+		ps->first[op] = me;
 	grow_array((void **)&p->ops, sizeof *p->ops, &p->cap, p->count + 1);
 	p->ops[p->count++] = op;
 }
@@ -238,8 +328,9 @@ findings_undisclosed(struct actx *a)
 		said = a->msgs[i].role == ROLE_ASSISTANT && a->msgs[i].text && *a->msgs[i].text;
 	if (!said)
 		return 0;
-	struct pending *v = NULL;
-	size_t count = 0, cap = 0;
+	struct pendings ps = { NULL, 0, 0, keymap_new(), xcalloc(a->op_count + 1, sizeof(uint32_t)) };
+	struct mentions m;
+	memset(&m, 0, sizeof m);   /* built when first asked */
 	/* data sent out: the exfiltration groups, then plain transfers */
 	for (size_t g = 0; g < a->group_count; g++) {
 		const struct agroup *gr = &a->groups[g];
@@ -248,15 +339,15 @@ findings_undisclosed(struct actx *a)
 		int told = 0;
 		for (size_t i = 0; i < gr->read_count + gr->act_count && !told; i++) {
 			size_t oi = i < gr->read_count ? gr->reads[i] : gr->acts[i - gr->read_count];
-			told = mentioned(a, FAM_SEND, a->ops[oi].path, gr->host, &a->ops[oi]);
+			told = mentioned(a, &m, FAM_SEND, a->ops[oi].path, gr->host, &a->ops[oi]);
 		}
 		if (told)
 			continue;
-		struct pending *p = pending_get(&v, &count, &cap, gr->tree, FAM_SEND);
+		struct pending *p = pending_get(&ps, gr->tree, FAM_SEND);
 		for (size_t i = 0; i < gr->read_count; i++)
-			pending_add(p, gr->reads[i]);
+			pending_add(&ps, p, gr->reads[i]);
 		for (size_t i = 0; i < gr->act_count; i++)
-			pending_add(p, gr->acts[i]);
+			pending_add(&ps, p, gr->acts[i]);
 	}
 	/* copies kept of files that were to go */
 	for (size_t g = 0; g < a->group_count; g++) {
@@ -269,34 +360,37 @@ findings_undisclosed(struct actx *a)
 		for (size_t i = 0; i < gr->act_count && !told; i++) {
 			const struct aop *act = &a->ops[gr->acts[i]];
 			told = act->kind != ALIBI_OP_utime &&
-			       (mentioned(a, FAM_COPY, act->path, NULL, act) ||
-			        (act->path2 && mentioned(a, FAM_COPY, act->path2, NULL, act)));
+			       (mentioned(a, &m, FAM_COPY, act->path, NULL, act) ||
+			        (act->path2 && mentioned(a, &m, FAM_COPY, act->path2, NULL, act)));
 		}
 		for (size_t i = 0; i < gr->read_count && !told; i++)
-			told = mentioned(a, FAM_COPY, a->ops[gr->reads[i]].path, NULL, &a->ops[gr->reads[i]]);
+			told = mentioned(a, &m, FAM_COPY, a->ops[gr->reads[i]].path, NULL, &a->ops[gr->reads[i]]);
 		if (told)
 			continue;
-		struct pending *p = pending_get(&v, &count, &cap, gr->tree, FAM_COPY);
+		struct pending *p = pending_get(&ps, gr->tree, FAM_COPY);
 		for (size_t i = 0; i < gr->act_count; i++)
 			if (a->ops[gr->acts[i]].kind != ALIBI_OP_rename &&   /* counted as moves */
 			    a->ops[gr->acts[i]].kind != ALIBI_OP_utime)      /* and as new times */
-				pending_add(p, gr->acts[i]);
+				pending_add(&ps, p, gr->acts[i]);
 	}
 	for (size_t i = 0; i < a->op_count; i++) {
 		const struct aop *op = &a->ops[i];
 		enum family fam;
 		if (!use_op(a, op) || !significant(a, op, &fam))
 			continue;
-		if (mentioned(a, fam, op->path, op->host, op) ||
-		    (op->path2 && mentioned(a, fam, op->path2, NULL, op)))
+		if (mentioned(a, &m, fam, op->path, op->host, op) ||
+		    (op->path2 && mentioned(a, &m, fam, op->path2, NULL, op)))
 			continue;
-		pending_add(pending_get(&v, &count, &cap, op->tree, fam), i);
+		pending_add(&ps, pending_get(&ps, op->tree, fam), i);
 	}
-	for (size_t i = 0; i < count; i++) {
-		if (!a->failed && v[i].count)
-			emit_pending(a, &v[i]);
-		free(v[i].ops);
+	mentions_free(&m);
+	for (size_t i = 0; i < ps.count; i++) {
+		if (!a->failed && ps.v[i].count)
+			emit_pending(a, &ps.v[i]);
+		free(ps.v[i].ops);
 	}
-	free(v);
+	free(ps.v);
+	free(ps.first);
+	keymap_free(ps.by_key);
 	return a->failed;
 }

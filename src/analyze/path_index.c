@@ -8,9 +8,12 @@
  *     the sorted paths);
  *   - a relative one ("run-3/out.csv"): the paths with its first part as
  *     one of their components;
- *   - names ("agent2"): the paths with one of them among their name
- *     tokens (name_tokens(), as objref_match_path() reads them);
- *   - anything else (a glob, the protected class alone): every path.
+ *   - names ("agent2"): a path must hold every name of one chain of
+ *     joined names ("the report of run-3": report and run3) among its
+ *     name tokens (name_tokens(), as objref_match_path() reads them), so
+ *     each chain offers the paths of its rarest name (run3, not report);
+ *   - the protected class alone ("the weights"): the protected paths;
+ *   - anything else (a glob, "/"): every path.
  * Every path a claim matches is among its candidates; the caller still
  * asks objref_match_path() about each, so the answers are the same. */
 #include <stdlib.h>
@@ -20,92 +23,28 @@
 #include "alibi/strbuf.h"
 #include "analyze_internal.h"
 
-/* A key ("c" + component, or "t" + name token) and the paths holding it. */
-struct ix_key {
-	char *key;
-	uint32_t hash;
-	size_t *ents;            /* indexes into path_index.ents */
-	size_t count, cap;
-};
-
 struct path_index {
 	struct pent **ents;      /* the seen paths, sorted by text */
 	size_t count;
-	struct ix_key *keys;     /* open addressing, cap a power of two */
-	size_t nkeys, cap;
+	size_t *prot;            /* those in the protected class */
+	size_t nprot;
+	struct keymap *keys;     /* 'c' component, 't' name token -> ents */
 	unsigned *stamp;         /* per path: the query that last offered it */
 	unsigned query;
 };
 
-static uint32_t
-key_hash(const char *s, size_t n)
-{
-	uint32_t h = 2166136261u;       /* FNV-1a */
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)s[i]) * 16777619u;
-	return h;
-}
+/* A key of kind 'c' or 't' and the paths holding it, as a list. */
+struct ix_list {
+	const size_t *ents;
+	size_t count;
+};
 
-static struct ix_key *
-key_slot(const struct path_index *ix, const char *s, size_t n, uint32_t h)
-{
-	for (size_t j = h & (ix->cap - 1);; j = (j + 1) & (ix->cap - 1)) {
-		struct ix_key *k = &ix->keys[j];
-		if (!k->key || (k->hash == h && strlen(k->key) == n && memcmp(k->key, s, n) == 0))
-			return k;
-	}
-}
-
-static void
-keys_grow(struct path_index *ix)
-{
-	size_t cap = ix->cap ? ix->cap * 2 : 1024;
-	struct ix_key *old = ix->keys;
-	size_t old_cap = ix->cap;
-	ix->keys = xcalloc(cap, sizeof *ix->keys);
-	ix->cap = cap;
-	for (size_t i = 0; i < old_cap; i++)
-		if (old[i].key)
-			*key_slot(ix, old[i].key, strlen(old[i].key), old[i].hash) = old[i];
-	free(old);
-}
-
-/* The paths under key s[0..n) (kind 'c' or 't'); NULL when none. */
-static struct ix_key *
+static struct ix_list
 key_find(const struct path_index *ix, char kind, const char *s, size_t n)
 {
-	char buf[OBJREF_PATH_MAX + 1];
-	if (!ix->cap || n >= sizeof buf)
-		return NULL;
-	buf[0] = kind;
-	memcpy(buf + 1, s, n);
-	struct ix_key *k = key_slot(ix, buf, n + 1, key_hash(buf, n + 1));
-	return k->key ? k : NULL;
-}
-
-static void
-key_add(struct path_index *ix, char kind, const char *s, size_t n, size_t ent)
-{
-	char buf[OBJREF_PATH_MAX + 1];
-	if (n >= sizeof buf)
-		return;   /* such a part is never looked up either */
-	if ((ix->nkeys + 1) * 2 > ix->cap)
-		keys_grow(ix);
-	buf[0] = kind;
-	memcpy(buf + 1, s, n);
-	uint32_t h = key_hash(buf, n + 1);
-	struct ix_key *k = key_slot(ix, buf, n + 1, h);
-	if (!k->key) {
-		k->key = xstrndup(buf, n + 1);
-		k->hash = h;
-		ix->nkeys++;
-	}
-	if (k->count && k->ents[k->count - 1] == ent)
-		return;   /* a path with the same part twice */
-	void *items = k->ents;
-	grow_array(&items, sizeof *k->ents, &k->cap, k->count + 1);
-	k->ents = items;
-	k->ents[k->count++] = ent;
+	struct ix_list l;
+	l.ents = keymap_find(ix->keys, kind, s, n, &l.count);
+	return l;
 }
 
 static int
@@ -122,32 +61,38 @@ index_path(struct path_index *ix, size_t e, struct strbuf *toks)
 		const char *slash = strchr(p, '/');
 		size_t n = slash ? (size_t)(slash - p) : strlen(p);
 		if (n)
-			key_add(ix, 'c', p, n, e);
+			keymap_add(ix->keys, 'c', p, n, e);
 		p += n + (slash != NULL);
 	}
 	sb_reset(toks);
 	size_t nt = name_tokens(s, toks);
 	const char *t = toks->buf;
 	for (size_t i = 0; i < nt; i++, t += strlen(t) + 1)
-		key_add(ix, 't', t, strlen(t), e);
+		keymap_add(ix->keys, 't', t, strlen(t), e);
 }
 
 struct path_index *
-path_index_build(struct actx *a)
+path_index_build(struct actx *a, int protected_only)
 {
 	struct path_index *ix = xcalloc(1, sizeof *ix);
+	ix->keys = keymap_new();
 	ix->ents = xcalloc(a->pool.count + 1, sizeof *ix->ents);
 	for (size_t i = 0; i < a->pool.cap; i++) {
 		struct pent *e = a->pool.slots[i];
-		if (e && (e->flags & PF_SEEN))
+		if (e && (e->flags & PF_SEEN) &&
+		    (!protected_only || pent_class(a->rules, e, GLOB_PROTECTED)))
 			ix->ents[ix->count++] = e;
 	}
 	if (ix->count > 1)
 		qsort(ix->ents, ix->count, sizeof *ix->ents, ent_cmp);
 	ix->stamp = xcalloc(ix->count + 1, sizeof *ix->stamp);
+	ix->prot = xcalloc(ix->count + 1, sizeof *ix->prot);
 	struct strbuf toks = STRBUF_INIT;
-	for (size_t e = 0; e < ix->count; e++)
+	for (size_t e = 0; e < ix->count; e++) {
 		index_path(ix, e, &toks);
+		if (pent_class(a->rules, ix->ents[e], GLOB_PROTECTED))
+			ix->prot[ix->nprot++] = e;
+	}
 	sb_free(&toks);
 	return ix;
 }
@@ -157,42 +102,40 @@ path_index_free(struct path_index *ix)
 {
 	if (!ix)
 		return;
-	for (size_t i = 0; i < ix->cap; i++) {
-		free(ix->keys[i].key);
-		free(ix->keys[i].ents);
-	}
-	free(ix->keys);
+	keymap_free(ix->keys);
 	free(ix->stamp);
+	free(ix->prot);
 	free(ix->ents);
 	free(ix);
 }
 
 struct offer {
 	struct path_index *ix;
-	void (*fn)(void *ctx, struct pent *e);
+	int (*fn)(void *ctx, struct pent *e);
 	void *ctx;
+	int stop;             /* fn asked for no more */
 };
 
 static void
 offer(struct offer *o, size_t e)
 {
-	if (o->ix->stamp[e] == o->ix->query)
+	if (o->stop || o->ix->stamp[e] == o->ix->query)
 		return;
 	o->ix->stamp[e] = o->ix->query;
-	o->fn(o->ctx, o->ix->ents[e]);
+	o->stop = o->fn(o->ctx, o->ix->ents[e]);
 }
 
 static void
-offer_key(struct offer *o, const struct ix_key *k)
+offer_key(struct offer *o, struct ix_list k)
 {
-	for (size_t i = 0; k && i < k->count; i++)
-		offer(o, k->ents[i]);
+	for (size_t i = 0; i < k.count && !o->stop; i++)
+		offer(o, k.ents[i]);
 }
 
 static void
 offer_all(struct offer *o)
 {
-	for (size_t e = 0; e < o->ix->count; e++)
+	for (size_t e = 0; e < o->ix->count && !o->stop; e++)
 		offer(o, e);
 }
 
@@ -208,7 +151,8 @@ offer_prefix(struct offer *o, const char *prefix, size_t n)
 		else
 			hi = mid;
 	}
-	for (size_t e = lo; e < o->ix->count && strncmp(o->ix->ents[e]->s, prefix, n) == 0; e++)
+	for (size_t e = lo; e < o->ix->count && !o->stop &&
+	                    strncmp(o->ix->ents[e]->s, prefix, n) == 0; e++)
 		offer(o, e);
 }
 
@@ -238,9 +182,9 @@ offer_written(struct offer *o, const char *x)
 
 void
 path_index_candidates(struct path_index *ix, const struct objref *obj,
-                      void (*fn)(void *ctx, struct pent *e), void *ctx)
+                      int (*fn)(void *ctx, struct pent *e), void *ctx)
 {
-	struct offer o = { ix, fn, ctx };
+	struct offer o = { ix, fn, ctx, 0 };
 	if (++ix->query == 0) {   /* wrapped: forget every stamp */
 		memset(ix->stamp, 0, (ix->count + 1) * sizeof *ix->stamp);
 		ix->query = 1;
@@ -257,10 +201,53 @@ path_index_candidates(struct path_index *ix, const struct objref *obj,
 		return;
 	}
 	if (obj->name_count) {
-		for (size_t i = 0; i < obj->name_count; i++)
-			offer_key(&o, key_find(ix, 't', obj->names[i], strlen(obj->names[i])));
+		/* chains as objref_match_path() reads them: a name joined to
+		 * the one before continues its chain */
+		for (size_t i = 0; i < obj->name_count && !o.stop;) {
+			struct ix_list rarest = { NULL, 0 };
+			int missing = 0;
+			size_t j = i;
+			do {
+				struct ix_list k =
+					key_find(ix, 't', obj->names[j], strlen(obj->names[j]));
+				missing |= !k.count;
+				if (j == i || k.count < rarest.count)
+					rarest = k;
+				j++;
+			} while (j < obj->name_count && obj->joined && obj->joined[j]);
+			if (!missing)
+				offer_key(&o, rarest);   /* else no path holds the chain */
+			i = j;
+		}
 		return;
 	}
 	if (obj->protected_class)
-		offer_all(&o);
+		for (size_t i = 0; i < ix->nprot; i++)
+			offer(&o, ix->prot[i]);
+}
+
+size_t
+path_index_token_count(const struct path_index *ix, const char *name)
+{
+	return key_find(ix, 't', name, strlen(name)).count;
+}
+
+int
+path_index_has_under(const struct path_index *ix, const char *dir)
+{
+	/* the first path from dir + "/" on, in the sorted paths */
+	size_t n = strlen(dir), lo = 0, hi = ix->count;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const char *s = ix->ents[mid]->s;
+		int c = strncmp(s, dir, n);
+		if (c == 0)
+			c = (unsigned char)s[n] - (unsigned char)'/';
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < ix->count && strncmp(ix->ents[lo]->s, dir, n) == 0 &&
+	       ix->ents[lo]->s[n] == '/';
 }

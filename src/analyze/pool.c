@@ -28,12 +28,8 @@ pool_init(struct pool *p)
 void
 pool_free(struct pool *p)
 {
-	for (size_t i = 0; i < p->cap; i++) {
-		if (p->slots[i]) {
-			free(p->slots[i]->s);
-			free(p->slots[i]);
-		}
-	}
+	for (size_t i = 0; i < p->cap; i++)
+		free(p->slots[i]);
 	free(p->slots);
 	memset(p, 0, sizeof *p);
 }
@@ -71,8 +67,11 @@ pool_intern(struct pool *p, const char *s)
 		if (e->hash == h && strcmp(e->s, s) == 0)
 			return e;
 	}
-	struct pent *e = xcalloc(1, sizeof *e);
-	e->s = xstrdup(s);
+	/* one block for the entry and its string: an incident's pool holds
+	 * every distinct path, host and command line of its ops */
+	size_t len = strlen(s);
+	struct pent *e = xcalloc(1, sizeof *e + len + 1);
+	e->s = memcpy(e + 1, s, len + 1);
 	e->hash = h;
 	p->slots[j] = e;
 	p->count++;
