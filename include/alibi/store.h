@@ -56,6 +56,8 @@ int store_thread_safe(void);
 /* Sets the connection up for an import: a larger page cache, fewer
  * checkpoints (store.c says why). */
 int store_bulk_load(struct store *st, struct alibi_error *err);
+/* Ends it: the page cache shrinks back for what reads the workspace next. */
+int store_bulk_load_end(struct store *st, struct alibi_error *err);
 
 /* ---- incidents and sources ---- */
 

@@ -3,6 +3,9 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include "alibi/analyze.h"
 #include "alibi/cli.h"
@@ -85,6 +88,33 @@ count_findings(void *ctx, const struct store_incident *inc)
 	return 1;
 }
 
+/* What an import holds grows with its input in a few large arrays (the
+ * analysis's messages and ops, the claim scans' queue).  glibc maps a
+ * block of its own only above a threshold that it raises to the largest
+ * block freed so far, and after the import frees a big one (a transcript
+ * read whole is 12 MB at 10M lines) those arrays live in the heap
+ * instead: copied each time they double, leaving holes that are not
+ * given back.  A fixed threshold keeps them mapped: growing one moves no
+ * bytes, and freeing one returns its memory at once. */
+static void
+map_large_blocks(void)
+{
+#ifdef __GLIBC__
+	mallopt(M_MMAP_THRESHOLD, 256 << 10);
+#endif
+}
+
+/* The files are read: what the parsers and the import's page cache freed
+ * goes back to the system before analysis fills memory again (freed
+ * blocks of another thread's arena would not be used by it). */
+static void
+give_back_memory(void)
+{
+#ifdef __GLIBC__
+	malloc_trim(0);
+#endif
+}
+
 static int
 analyze_imported(struct cli *cli, struct store *st, const struct import_result *res,
                  const struct analyze_options *aopt)
@@ -154,6 +184,7 @@ cmd_import(struct cli *cli, int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
+	map_large_blocks();   /* before any thread starts */
 	cli_rules_prefetch(cli);
 	struct alibi_error err = { 0 };
 	struct store *st = NULL;
@@ -166,6 +197,7 @@ cmd_import(struct cli *cli, int argc, char **argv)
 	if (rc) {
 		rc = cli_fail(&err);
 	} else {
+		give_back_memory();
 		rc = analyze_imported(cli, st, &res, &aopt);
 		/* The console's indexes are built once, after the bulk load,
 		 * so opening the console later is instant at any size. */

@@ -540,5 +540,7 @@ import_paths(struct store *st, const char *const *paths, size_t count,
 		sb_free(&slug);
 	}
 	free(files);
+	if (rc == 0)
+		rc = store_bulk_load_end(st, err);
 	return rc;
 }

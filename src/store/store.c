@@ -419,6 +419,39 @@ store_bulk_load(struct store *st, struct alibi_error *err)
 	return 0;
 }
 
+/* The value of a PRAGMA that reports one number; 0 when it cannot. */
+static int64_t
+pragma_number(struct store *st, const char *sql)
+{
+	sqlite3_stmt *s = NULL;
+	int64_t v = 0;
+	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW)
+		v = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return v;
+}
+
+/* After the import, analysis reads the incident back in a few passes
+ * (messages, ops, then the ops it attributes again).  While the whole
+ * workspace fits in the import's page cache, the passes find every page
+ * there; once it does not, each pass evicts what the next one needs
+ * first, so the cache saves almost nothing.  Then it goes back to
+ * SQLite's default size (2000 KiB), which frees the import's pages
+ * rather than keep them beside what analysis holds in memory.  The
+ * checkpoints stay as set. */
+int
+store_bulk_load_end(struct store *st, struct alibi_error *err)
+{
+	if (st->readonly || strcmp(st->path, ":memory:") == 0)
+		return 0;
+	int64_t cache = pragma_number(st, "PRAGMA cache_size");   /* < 0: KiB */
+	int64_t page = pragma_number(st, "PRAGMA page_size");
+	int64_t cache_bytes = cache < 0 ? -cache * 1024 : cache * page;
+	if (pragma_number(st, "PRAGMA page_count") * page <= cache_bytes)
+		return 0;
+	return exec_sql(st, "PRAGMA cache_size = -2000", err, "sizing the page cache");
+}
+
 int
 store_thread_safe(void)
 {
