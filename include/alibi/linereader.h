@@ -29,6 +29,7 @@ struct linereader {
 void linereader_init(struct linereader *lr, FILE *fp, size_t limit);
 /* Returns the next line (NUL-terminated, may contain NUL bytes: use len),
  * or NULL at end of file or on a read error (ferror(fp) tells which).
+ * The line is the reader's, valid until the next call.
  * The reader reads ahead of the line it returns: once lines are read
  * through it, the file's position is the reader's. */
 const char *linereader_next(struct linereader *lr);

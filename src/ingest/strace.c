@@ -186,24 +186,46 @@ raw_text(struct strace_parser *sp, const char *first, size_t n1, const char *sec
 	return sp->raw.buf;
 }
 
+/* clone(), fork() and their kin: a child may show up before the call
+ * returns.  Read as strace_has_token() would read the name, in which a
+ * '?' (the only other byte a name holds) separates words. */
+static int
+clone_like(struct span nm)
+{
+	static const struct {
+		const char *name;
+		size_t len;
+	} kin[] = { { "clone", 5 }, { "clone3", 6 }, { "clone2", 6 }, { "fork", 4 }, { "vfork", 5 } };
+	size_t i = 0;
+	while (i < nm.n) {
+		const char *q = memchr(nm.p + i, '?', nm.n - i);
+		size_t end = q ? (size_t)(q - nm.p) : nm.n;
+		for (size_t k = 0; k < sizeof kin / sizeof kin[0]; k++)
+			if (kin[k].len == end - i && memcmp(nm.p + i, kin[k].name, end - i) == 0)
+				return 1;
+		i = end + 1;
+	}
+	return 0;
+}
+
 static void
 on_unfinished(struct strace_parser *sp, struct proc *p, const struct prefix *px,
               size_t body_len, const char *line, size_t line_len, int64_t lineno, int64_t ts)
 {
-	size_t name = strace_lex_name(px->body, body_len);
+	struct span nm = { px->body, strace_lex_name(px->body, body_len) };
 	proc_drop_pending(sp, p);
 	p->pending = 1;
 	sb_reset(&p->pend_text);
 	sb_add(&p->pend_text, px->body, body_len);
+	/* The raw record goes into ops only, and only a call in the table
+	 * makes one: the others' first half is not kept. */
 	sb_reset(&p->pend_raw);
-	sb_add(&p->pend_raw, line, line_len < STRACE_RAW_MAX ? line_len : STRACE_RAW_MAX);
+	if (strace_call_lookup(sp, nm))
+		sb_add(&p->pend_raw, line, line_len < STRACE_RAW_MAX ? line_len : STRACE_RAW_MAX);
 	p->pend_line = lineno;
 	p->pend_ts = ts;
 	p->pend_child = 0;
-	struct span nm = { px->body, name };
-	p->pend_clone = strace_has_token(nm, "clone") || strace_has_token(nm, "clone3") ||
-	                strace_has_token(nm, "clone2") || strace_has_token(nm, "fork") ||
-	                strace_has_token(nm, "vfork");
+	p->pend_clone = clone_like(nm);
 	if (p->pend_clone) {
 		if (sp->ncloners == (int)(sizeof sp->cloners / sizeof sp->cloners[0])) {
 			memmove(sp->cloners, sp->cloners + 1, sizeof sp->cloners - sizeof sp->cloners[0]);
@@ -226,23 +248,25 @@ on_resumed(struct strace_parser *sp, const struct prefix *px, size_t body_len,
 		record(sp);  /* its first half came before the log began */
 		return;
 	}
+	/* The call is read from its first half with the rest appended in
+	 * place: the first half is not needed after this. */
 	const char *rest = b + name + 9;
 	size_t rest_len = (size_t)(px->body + body_len - rest);
-	sb_reset(&sp->join);
-	sb_add(&sp->join, p->pend_text.buf, p->pend_text.len);
-	sb_add(&sp->join, rest, rest_len);
+	sb_add(&p->pend_text, rest, rest_len);
 	struct strace_call c;
 	c.ts = p->pend_ts;
 	c.line = p->pend_line;
-	c.raw = raw_text(sp, p->pend_raw.buf, p->pend_raw.len, line, line_len);
 	p->pending = 0;  /* handled below as a whole call */
 	if (p->pend_clone)
 		proc_forget_cloner(sp, p);
 	const char *problem = NULL;
-	if (strace_lex_call(sp->join.buf, sp->join.len, &c, &problem)) {
+	if (strace_lex_named_call(sp, p->pend_text.buf, p->pend_text.len, name, &c, &problem)) {
 		strace_bad(sp, lineno, cut ? "truncated last line" : problem);
 		return;
 	}
+	/* Only a handler's op shows the record (on_unfinished kept pend_raw
+	 * for just those calls). */
+	c.raw = c.entry ? raw_text(sp, p->pend_raw.buf, p->pend_raw.len, line, line_len) : NULL;
 	c.pid = p->pid;
 	record(sp);
 	strace_handle_call(sp, p, &c);
@@ -354,7 +378,7 @@ process_line(struct strace_parser *sp, const char *line, size_t len, int64_t lin
 {
 	struct line_lex own;
 	if (!lx) {
-		strace_lex_line(line, len, &own, &sp->join);
+		strace_lex_line(sp, line, len, memchr(line, '\0', len) != NULL, &own, &sp->join);
 		lx = &own;
 	}
 	const struct prefix *px = &lx->px;

@@ -3,7 +3,7 @@
  * Reading a line and lexing it (strace_line.c) needs no state and is most
  * of the parser's work; a second thread does it a batch of lines ahead of
  * the loop, which keeps the processes and fds (strace.c) on the caller's
- * thread.  The lines are copied into the batch, so what the lexer's spans
+ * thread.  The file is read into the batches, so what the lexer's spans
  * point at lives until the loop is done with the batch.  Batches are
  * reused through a queue of at most FEED_QUEUE, so memory stays the same
  * at any input size.  Without a thread the loop reads and lexes itself. */
@@ -16,7 +16,7 @@
 #include "strace_internal.h"
 
 #define FEED_LINES 512
-#define FEED_TEXT (64 * 1024)   /* a batch's text; a longer line gets its own */
+#define FEED_TEXT (64 * 1024)   /* a batch's text; a longer line gets more */
 #define FEED_QUEUE 3            /* batches between the reader and the loop */
 
 struct fed_line {
@@ -29,8 +29,8 @@ struct fed_line {
 };
 
 struct feed_batch {
-	char *text;
-	size_t text_len, text_cap;
+	char *text;              /* the file's bytes, cut into lines */
+	size_t text_len, text_cap;  /* read, allocated (one more than is read into) */
 	struct fed_line lines[FEED_LINES];
 	size_t count;
 	struct feed_batch *next;
@@ -38,6 +38,7 @@ struct feed_batch {
 
 struct feed {
 	FILE *fp;
+	const struct strace_parser *sp;  /* its syscall table, for the lexer */
 	pthread_t thread;
 	pthread_mutex_t lock;
 	pthread_cond_t ready;        /* the loop waits for a batch */
@@ -85,55 +86,134 @@ publish(struct feed *fd, struct feed_batch *b, int last)
 	pthread_mutex_unlock(&fd->lock);
 }
 
-/* Room for n more bytes of text: a full batch is handed on first.  Only
- * an empty batch's text may move, since lines point into it. */
-static struct feed_batch *
-room_for(struct feed *fd, struct feed_batch *b, size_t n)
+/* ---- splitting the file into lines, in the batches themselves ----
+ *
+ * The file is read straight into a batch's text and cut into lines where
+ * it lies: a line's "\n" (or the "\r" before it) becomes its NUL.  Only
+ * a line still incomplete when a batch is handed on is copied, to the
+ * next batch.  Lines are cut as the line reader (alibi/linereader.h) cuts
+ * them: a "\r\n" ending loses its "\r", the last line may lack its "\n",
+ * and a line over the reader's limit is dropped and reported. */
+
+struct splitter {
+	struct feed *fd;
+	struct feed_batch *b;
+	size_t start;            /* where the line being read begins in b->text */
+	size_t scan;             /* b->text is searched up to here */
+	int skipping;            /* the line is over the limit: its bytes are dropped */
+	int64_t lineno;
+	struct strbuf join;      /* the lexer's scratch */
+};
+
+/* At least need bytes of text in b, which holds no lines yet. */
+static void
+text_room(struct feed_batch *b, size_t need)
 {
-	if (b->count == FEED_LINES || (b->count && b->text_len + n > b->text_cap)) {
-		publish(fd, b, 0);
-		b = take_spare(fd);
+	if (b->text_cap >= need)
+		return;
+	b->text = xrealloc(b->text, need);
+	b->text_cap = need;
+}
+
+/* Hands the batch on; the line it has begun goes to a fresh one. */
+static void
+hand_on(struct splitter *sl)
+{
+	struct feed_batch *old = sl->b, *b = take_spare(sl->fd);
+	size_t tail = old->text_len - sl->start;
+	text_room(b, tail + 1 > FEED_TEXT + 1 ? tail + 1 : FEED_TEXT + 1);
+	memcpy(b->text, old->text + sl->start, tail);
+	b->text_len = tail;
+	sl->scan -= sl->start;
+	sl->start = 0;
+	sl->b = b;
+	publish(sl->fd, old, 0);
+}
+
+/* The line from sl->start ends at end (its "\n", or the end of the file
+ * when cut): it becomes the batch's next line, lexed. */
+static void
+end_line(struct splitter *sl, size_t end, int cut)
+{
+	static const char nothing[] = "";
+	struct feed_batch *b = sl->b;
+	struct fed_line *fl = &b->lines[b->count++];
+	size_t n = end - sl->start;
+	if (!cut && n && b->text[end - 1] == '\r')
+		n--;
+	fl->lineno = ++sl->lineno;
+	fl->cut = cut;
+	fl->too_long = sl->skipping || n > LINEREADER_DEFAULT_LIMIT;
+	if (fl->too_long) {
+		fl->text = nothing;
+		fl->len = 0;
+	} else {
+		/* With its terminating NUL in place, the line holds a NUL byte
+		 * of its own exactly when strlen() stops short of n. */
+		b->text[sl->start + n] = '\0';
+		fl->text = b->text + sl->start;
+		fl->len = n;
+		strace_lex_line(sl->fd->sp, fl->text, n, strlen(fl->text) != n, &fl->lx, &sl->join);
 	}
-	if (b->text_len + n > b->text_cap) {
-		size_t cap = n > FEED_TEXT ? n : FEED_TEXT;
-		free(b->text);
-		b->text = xmalloc(cap);
-		b->text_cap = cap;
+	sl->start = sl->scan = end + 1;
+	sl->skipping = 0;
+	if (b->count == FEED_LINES)
+		hand_on(sl);
+}
+
+/* Reads more of the file into the batch, making room first: a full batch
+ * is handed on, a line that fills one alone gets a larger one, and past
+ * the limit its bytes are dropped.  Returns 0 at the end of the file. */
+static int
+fill(struct splitter *sl)
+{
+	struct feed_batch *b = sl->b;
+	if (sl->skipping)
+		b->text_len = sl->scan = sl->start;
+	while (b->text_len + 1 >= b->text_cap) {
+		/* Holding limit + 2 bytes without a "\n", a line is over the
+		 * limit even if its last byte is the "\r" of a "\r\n". */
+		size_t most = (size_t)LINEREADER_DEFAULT_LIMIT + 3;
+		if (sl->start > 0) {
+			hand_on(sl);
+		} else if (b->text_cap < most) {
+			text_room(b, b->text_cap * 2 < most ? b->text_cap * 2 : most);
+		} else {
+			sl->skipping = 1;
+			b->text_len = sl->scan = sl->start;
+		}
+		b = sl->b;
 	}
-	return b;
+	size_t got = fread(b->text + b->text_len, 1, b->text_cap - 1 - b->text_len, sl->fd->fp);
+	b->text_len += got;
+	return got > 0;
 }
 
 static void *
 reader_main(void *arg)
 {
 	struct feed *fd = arg;
-	struct linereader lr;
-	struct strbuf join = STRBUF_INIT;
-	const char *line;
-	struct feed_batch *b = take_spare(fd);
-	linereader_init(&lr, fd->fp, 0);
-	while ((line = linereader_next(&lr))) {
-		size_t n = lr.truncated ? 0 : lr.len;
-		b = room_for(fd, b, n + 1);
-		struct fed_line *fl = &b->lines[b->count++];
-		fl->lineno = lr.lineno;
-		fl->cut = lr.missing_newline;
-		fl->too_long = lr.truncated;
-		fl->len = n;
-		fl->text = b->text + b->text_len;
-		memcpy(b->text + b->text_len, line, n);
-		b->text[b->text_len + n] = '\0';
-		b->text_len += n + 1;
-		if (!fl->too_long)
-			strace_lex_line(fl->text, fl->len, &fl->lx, &join);
+	struct splitter sl = { .fd = fd, .b = take_spare(fd), .join = STRBUF_INIT };
+	text_room(sl.b, FEED_TEXT + 1);
+	for (;;) {
+		struct feed_batch *b = sl.b;
+		const char *nl = memchr(b->text + sl.scan, '\n', b->text_len - sl.scan);
+		if (nl) {
+			end_line(&sl, (size_t)(nl - b->text), 0);
+		} else {
+			sl.scan = b->text_len;
+			if (!fill(&sl))
+				break;
+		}
 	}
+	if (sl.skipping || sl.start < sl.b->text_len)
+		end_line(&sl, sl.b->text_len, 1);
 	int failed = ferror(fd->fp);
-	linereader_free(&lr);
-	sb_free(&join);
+	sb_free(&sl.join);
 	pthread_mutex_lock(&fd->lock);
 	fd->read_error = failed;
 	pthread_mutex_unlock(&fd->lock);
-	publish(fd, b, 1);
+	publish(fd, sl.b, 1);
 	return NULL;
 }
 
@@ -214,6 +294,7 @@ strace_feed(struct strace_parser *sp, FILE *fp, int threaded)
 		return feed_unthreaded(sp, fp);
 	struct feed *fd = xcalloc(1, sizeof *fd);
 	fd->fp = fp;
+	fd->sp = sp;
 	pthread_mutex_init(&fd->lock, NULL);
 	pthread_cond_init(&fd->ready, NULL);
 	pthread_cond_init(&fd->room, NULL);

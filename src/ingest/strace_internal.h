@@ -6,8 +6,10 @@
  *                   line, whole calls; detection
  *   strace_feed.c   lines from the file to the loop, read and lexed on a
  *                   second thread
- *   strace_lex.c    one call's text: arguments, strings, results, socket
- *                   addresses, flags (no state)
+ *   strace_lex.c    one call's text: its arguments and result, numbers,
+ *                   fds, fields, flags (no state)
+ *   strace_decode.c values inside arguments: strings, socket addresses,
+ *                   argv arrays, errno names (no state)
  *   strace_state.c  processes, fd tables, open file descriptions and the
  *                   ops they are still summing bytes into
  *   strace_ops.c    the syscall table: which call becomes which op
@@ -39,11 +41,16 @@ struct span {
 	size_t n;
 };
 
+struct sc_entry;
+struct strace_parser;
+
 /* One complete call, read from one line or joined from two. */
 struct strace_call {
 	struct span name;
+	const struct sc_entry *entry;  /* its row of the syscall table, NULL if none */
 	struct span args[STRACE_MAX_ARGS];
-	int nargs;               /* may exceed STRACE_MAX_ARGS; the rest are not kept */
+	int nargs;               /* may exceed STRACE_MAX_ARGS; the rest are not kept;
+	                          * 0 without an entry: no handler reads them */
 	int ret_known;           /* 0 for "= ?" */
 	int64_t ret;
 	struct span ret_annot;   /* "/etc/passwd" of "= 3</etc/passwd>" */
@@ -123,14 +130,16 @@ int strace_read_pid(const char *s, size_t n, size_t *i, int32_t *pid);
 void strace_parse_prefix(const char *s, size_t n, struct prefix *px);
 /* Drops a -T duration " <0.000012>" from the end. */
 size_t strace_strip_duration(const char *s, size_t n);
-/* Reads line (len bytes, not changed) into lx.  join is scratch for a call
- * that has to be read without a marker in its middle: lx->c then points
- * into join (lx->joined), else into line. */
-void strace_lex_line(const char *line, size_t len, struct line_lex *lx, struct strbuf *join);
+/* Reads line (len bytes, not changed) into lx; has_nul says whether it
+ * holds a NUL byte (its reader knows).  join is scratch for a call that
+ * has to be read without a marker in its middle: lx->c then points into
+ * join (lx->joined), else into line.  Of sp only the syscall table is
+ * read, so the feed's thread may call this. */
+void strace_lex_line(const struct strace_parser *sp, const char *line, size_t len, int has_nul,
+                     struct line_lex *lx, struct strbuf *join);
 
 /* ---- strace.c, strace_feed.c ---- */
 
-struct strace_parser;
 /* Reports a bad record to the sink. */
 void strace_bad(struct strace_parser *sp, int64_t line, const char *problem);
 /* Runs one line through the parser; lx is the line already read by
@@ -143,17 +152,25 @@ int strace_feed(struct strace_parser *sp, FILE *fp, int threaded);
 
 /* ---- strace_lex.c ---- */
 
-/* Splits "name(args) = result" (s points at the name).  Returns 0, or -1
- * with *problem set to a short phrase. */
-int strace_lex_call(const char *s, size_t n, struct strace_call *c, const char **problem);
+/* Splits "name(args) = result" (s points at the name) and finds the
+ * name's row in sp's syscall table (c->entry; nothing else of sp is
+ * read).  Most calls have none (mmap, fstat, rt_sigaction...): their
+ * arguments are only checked, as far as telling a bad record needs, and
+ * not kept.  Returns 0, or -1 with *problem set to a short phrase. */
+int strace_lex_call(const struct strace_parser *sp, const char *s, size_t n,
+                    struct strace_call *c, const char **problem);
+/* The same, when the caller has read the name: len is strace_lex_name(s, n). */
+int strace_lex_named_call(const struct strace_parser *sp, const char *s, size_t n, size_t len,
+                          struct strace_call *c, const char **problem);
 /* Length of a syscall name at s (letters, digits, '_', '?'), 0 if none. */
 size_t strace_lex_name(const char *s, size_t n);
-/* Decodes a quoted string argument ("...", @"..." or "..."...) into out
- * (bytes, NUL-terminated).  Returns 0, 1 when strace cut it ("..."...),
- * or -1 when arg is not a string. */
-int strace_decode_string(struct span arg, struct strbuf *out);
-/* Decodes C escapes of text that has no quotes (an fd annotation). */
-void strace_unescape(const char *p, size_t n, struct strbuf *out);
+/* Index just past the closing quote of the string opening at s[i], or 0
+ * when it is not closed. */
+size_t strace_skip_string(const char *s, size_t n, size_t i);
+/* The next top-level item of s (split at commas) from *pos; 0 at the end. */
+int strace_next_item(struct span s, size_t *pos, struct span *item);
+/* The inside of "{...}" or "[...]", or s itself. */
+struct span strace_inner(struct span s);
 /* A number ("12", "-1", "0x1f", "0644") at the start of s; stops at '<'. */
 int strace_parse_int(struct span s, int64_t *v);
 /* fd argument: "3", "3</path>", "AT_FDCWD", "AT_FDCWD</path>".  Returns 0
@@ -164,6 +181,23 @@ int strace_find_field(struct span s, const char *key, struct span *val);
 /* 1 when s holds token word between '|', ',', ' ' or brackets. */
 int strace_has_token(struct span s, const char *word);
 struct span strace_trim(struct span s);
+
+#define STRACE_O_WRITE     0x01  /* O_WRONLY or O_RDWR */
+#define STRACE_O_CREAT     0x02
+#define STRACE_O_TRUNC     0x04
+#define STRACE_O_DIRECTORY 0x08
+#define STRACE_O_CLOEXEC   0x10
+#define STRACE_O_PATH      0x20
+unsigned strace_open_flags(struct span flags);
+
+/* ---- strace_decode.c ---- */
+
+/* Decodes a quoted string argument ("...", @"..." or "..."...) into out
+ * (bytes, NUL-terminated).  Returns 0, 1 when strace cut it ("..."...),
+ * or -1 when arg is not a string. */
+int strace_decode_string(struct span arg, struct strbuf *out);
+/* Decodes C escapes of text that has no quotes (an fd annotation). */
+void strace_unescape(const char *p, size_t n, struct strbuf *out);
 
 struct strace_sockaddr {
 	int family;              /* 0 unknown, 1 inet, 2 inet6, 3 unix, 4 unspec */
@@ -179,14 +213,6 @@ int strace_parse_peer(struct span annot, struct strbuf *host, int *port);
 void strace_format_argv(struct span arr, struct strbuf *out, struct strbuf *tmp);
 /* errno value of a name such as "ENOENT" on this platform, 0 if unknown. */
 int strace_errno_value(struct span name);
-
-#define STRACE_O_WRITE     0x01  /* O_WRONLY or O_RDWR */
-#define STRACE_O_CREAT     0x02
-#define STRACE_O_TRUNC     0x04
-#define STRACE_O_DIRECTORY 0x08
-#define STRACE_O_CLOEXEC   0x10
-#define STRACE_O_PATH      0x20
-unsigned strace_open_flags(struct span flags);
 
 /* ---- strace_state.c ---- */
 
@@ -252,12 +278,11 @@ struct proc {
 	int pend_clone;
 };
 
-struct sc_entry;
-
 struct strace_parser {
 	struct ingest_sink *sink;
 	struct imap procs;
 	size_t nprocs;
+	struct proc *recent;     /* the one proc_find() found last, or NULL */
 	int32_t file_pid;        /* from an -ff name suffix, else 0 */
 	int prefixed;            /* "[pid N]" prefixes were seen */
 	int32_t last_pid;
@@ -271,6 +296,7 @@ struct strace_parser {
 	struct pending **queue;  /* released ops, emitted in line order */
 	size_t nqueue, capqueue;
 	const struct sc_entry *calls[256];  /* syscall table, hashed by name */
+	uint8_t call_len[256];   /* the length of each one's name */
 	struct strbuf s1, s2, s3, s4, join, raw;
 	struct strace_sockaddr sa;
 	/* the line loop (strace.c) */

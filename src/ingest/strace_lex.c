@@ -5,8 +5,10 @@
  * scanner only needs to know where an argument ends, so it tracks
  * brackets, quoted strings, comments and -y fd annotations ("3</a,b>",
  * "3<TCP:[1.2.3.4:5->6.7.8.9:10]>"), and never looks at an argument's
- * meaning; the handlers decode the few arguments they need. */
-#include <errno.h>
+ * meaning; the handlers decode the few arguments they need (with
+ * strace_decode.c).  A call whose name no handler has is only checked:
+ * its arguments are scanned to their end, as a bad record must still be
+ * told, but not split. */
 #include <string.h>
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -62,10 +64,8 @@ strace_lex_name(const char *s, size_t n)
 	return i;
 }
 
-/* Index just past the closing quote of the string opening at s[i], or 0
- * when it is not closed. */
-static size_t
-skip_string(const char *s, size_t n, size_t i)
+size_t
+strace_skip_string(const char *s, size_t n, size_t i)
 {
 	for (i++; i < n; i++) {
 		const char *q = memchr(s + i, '"', n - i);
@@ -82,6 +82,35 @@ skip_string(const char *s, size_t n, size_t i)
 	return 0;
 }
 
+/* Index of the first of '<' '>' '[' '\\' ']' in s[i..n), or n: the only
+ * bytes an annotation's scan looks at.  Paths under -y fill most lines,
+ * so 16 bytes are looked at at once where SSE2 is there: '<' and '>' are
+ * 0x3C and 0x3E (one compare after & 0xFD), '[' '\\' ']' the run 0x5B to
+ * 0x5D (one unsigned range check). */
+static size_t
+skip_annotation_plain(const char *s, size_t n, size_t i)
+{
+#if defined(__SSE2__) && (defined(__GNUC__) || defined(__clang__))
+	const __m128i fd = _mm_set1_epi8((char)0xFD), lt = _mm_set1_epi8('<');
+	const __m128i lo = _mm_set1_epi8('['), two = _mm_set1_epi8(2);
+	for (; i + 16 <= n; i += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+		__m128i d = _mm_sub_epi8(v, lo);
+		__m128i m = _mm_or_si128(_mm_cmpeq_epi8(_mm_and_si128(v, fd), lt),
+		                         _mm_cmpeq_epi8(_mm_min_epu8(d, two), d));
+		unsigned bits = (unsigned)_mm_movemask_epi8(m);
+		if (bits)
+			return i + (size_t)__builtin_ctz(bits);
+	}
+#endif
+	for (; i < n; i++) {
+		char ch = s[i];
+		if (ch == '<' || ch == '>' || ch == '[' || ch == '\\' || ch == ']')
+			return i;
+	}
+	return n;
+}
+
 /* Index just past an fd annotation opening at s[i] ('<'), or 0.  Paths
  * have their own '<' and '>' escaped, but may hold '[' (so brackets are
  * only counted in socket annotations, whose "->" sits inside them) and
@@ -92,6 +121,9 @@ skip_annotation(const char *s, size_t n, size_t i)
 	int path_mode = i + 1 < n && s[i + 1] == '/';
 	int angle = 0, bracket = 0;
 	for (; i < n; i++) {
+		i = skip_annotation_plain(s, n, i);
+		if (i >= n)
+			break;
 		char ch = s[i];
 		if (ch == '\\') {
 			i++;
@@ -132,99 +164,132 @@ static const unsigned char special[256] = {
 	['}'] = 1, [','] = 1, ['<'] = 1, ['/'] = 1,
 };
 
-/* Index of the first special byte in s[i..n), or n.  Most of a line is
- * skipped here, so where SSE2 is there (every x86-64) 16 bytes are
- * looked at at once: "()" are 0x28/0x29 (one compare after & 0xFE),
- * "[{" and "]}" differ only in bit 0x20 (one compare each after & 0xDF). */
-static size_t
-skip_plain(const char *s, size_t n, size_t i)
+static unsigned
+lowest_bit(unsigned bits)
 {
+#if defined(__GNUC__) || defined(__clang__)
+	return (unsigned)__builtin_ctz(bits);
+#else
+	unsigned k = 0;
+	while (!(bits & 1u)) {
+		bits >>= 1;
+		k++;
+	}
+	return k;
+#endif
+}
+
 #if defined(__SSE2__) && (defined(__GNUC__) || defined(__clang__))
+/* The special bytes of p[0..16) as bits.  "()" are 0x28/0x29 (one compare
+ * after & 0xFE), "[{" and "]}" differ only in bit 0x20 (one compare each
+ * after & 0xDF); without commas the ',' compare looks for '"' again. */
+static inline unsigned
+special_mask16(const char *p, int commas)
+{
 	const __m128i fe = _mm_set1_epi8((char)0xFE), df = _mm_set1_epi8((char)0xDF);
 	const __m128i paren = _mm_set1_epi8('('), open = _mm_set1_epi8('['), close = _mm_set1_epi8(']');
-	const __m128i quote = _mm_set1_epi8('"'), comma = _mm_set1_epi8(',');
+	const __m128i quote = _mm_set1_epi8('"'), comma = _mm_set1_epi8(commas ? ',' : '"');
 	const __m128i lt = _mm_set1_epi8('<'), slash = _mm_set1_epi8('/');
-	for (; i + 16 <= n; i += 16) {
-		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-		__m128i b = _mm_and_si128(v, df);
-		__m128i m = _mm_or_si128(_mm_cmpeq_epi8(_mm_and_si128(v, fe), paren),
-		                         _mm_or_si128(_mm_cmpeq_epi8(b, open), _mm_cmpeq_epi8(b, close)));
-		m = _mm_or_si128(m, _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote),
-		                                              _mm_cmpeq_epi8(v, comma)),
-		                                 _mm_or_si128(_mm_cmpeq_epi8(v, lt),
-		                                              _mm_cmpeq_epi8(v, slash))));
-		unsigned bits = (unsigned)_mm_movemask_epi8(m);
-		if (bits)
-			return i + (size_t)__builtin_ctz(bits);
-	}
+	__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+	__m128i b = _mm_and_si128(v, df);
+	__m128i m = _mm_or_si128(_mm_cmpeq_epi8(_mm_and_si128(v, fe), paren),
+	                         _mm_or_si128(_mm_cmpeq_epi8(b, open), _mm_cmpeq_epi8(b, close)));
+	m = _mm_or_si128(m, _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote),
+	                                              _mm_cmpeq_epi8(v, comma)),
+	                                 _mm_or_si128(_mm_cmpeq_epi8(v, lt),
+	                                              _mm_cmpeq_epi8(v, slash))));
+	return (unsigned)_mm_movemask_epi8(m);
+}
 #endif
-	while (i < n && !special[(unsigned char)s[i]])
-		i++;
-	return i;
+
+/* The special bytes of s[i..i+16) that lie before n, as bits: bit k for
+ * s[i + k]; ',' counts only when commas is set.  Most of a line is
+ * skipped here, so where SSE2 is there (every x86-64) the 16 bytes are
+ * looked at at once, and the last ones of a text as the 16 that end it. */
+static inline unsigned
+special_bits(const char *s, size_t n, size_t i, int commas)
+{
+#if defined(__SSE2__) && (defined(__GNUC__) || defined(__clang__))
+	if (i + 16 <= n)
+		return special_mask16(s + i, commas);
+	if (n >= 16)
+		return special_mask16(s + n - 16, commas) >> (i - (n - 16));
+#endif
+	unsigned bits = 0;
+	for (size_t k = 0; k < 16 && i + k < n; k++) {
+		unsigned char ch = (unsigned char)s[i + k];
+		if (special[ch] && (commas || ch != ','))
+			bits |= 1u << k;
+	}
+	return bits;
+}
+
+/* Index just past the comment "/\* ... *\/" opening at s[i], or 0 when
+ * it is not closed. */
+static size_t
+skip_comment(const char *s, size_t n, size_t i)
+{
+	for (size_t k = i + 2; k + 1 < n; k++)
+		if (s[k] == '*' && s[k + 1] == '/')
+			return k + 2;
+	return 0;
 }
 
 /* From i to the next ',' or ')' outside brackets and strings: returns its
- * index, n at the end of the text, SCAN_UNTERMINATED inside a string. */
-static size_t
-scan_item(const char *s, size_t n, size_t i)
+ * index, n at the end of the text, SCAN_UNTERMINATED inside a string.
+ * Without commas only ')' ends it: the end of a whole argument list,
+ * found as the item-by-item scan would find it, since that scan too is
+ * at depth 0 after each ','.
+ *
+ * The special bytes of 16 at a time come as bits and are taken in order;
+ * a string, annotation or comment moves the scan past its end. */
+static inline size_t
+scan_item(const char *s, size_t n, size_t i, int commas)
 {
 	int depth = 0;
 	while (i < n) {
-		i = skip_plain(s, n, i);
-		if (i >= n)
-			break;
-		char ch = s[i];
-		switch (ch) {
-		case '"': {
-			size_t j = skip_string(s, n, i);
-			if (!j)
-				return SCAN_UNTERMINATED;
-			i = j;
-			continue;
-		}
-		case '(': case '[': case '{':
-			depth++;
-			break;
-		case ')':
-			if (depth == 0)
-				return i;
-			depth--;
-			break;
-		case ']': case '}':
-			if (depth > 0)
+		size_t base = i;
+		unsigned bits = special_bits(s, n, base, commas);
+		i = n - base > 16 ? base + 16 : n;
+		for (; bits; bits &= bits - 1) {
+			size_t k = base + lowest_bit(bits), past = 0;
+			switch (s[k]) {
+			case '"':
+				if (!(past = strace_skip_string(s, n, k)))
+					return SCAN_UNTERMINATED;
+				break;
+			case '(': case '[': case '{':
+				depth++;
+				break;
+			case ')':
+				if (depth == 0)
+					return k;
 				depth--;
-			break;
-		case ',':
-			if (depth == 0)
-				return i;
-			break;
-		case '<':
-			if (i > 0 && is_ident((unsigned char)s[i - 1])) {
-				size_t j = skip_annotation(s, n, i);
-				if (j) {
-					i = j;
-					continue;
-				}
-			}
-			break;
-		case '/':
-			if (i + 1 < n && s[i + 1] == '*') {
-				const char *end = NULL;
-				for (size_t k = i + 2; k + 1 < n; k++)
-					if (s[k] == '*' && s[k + 1] == '/') {
-						end = s + k;
-						break;
-					}
-				if (!end)
+				break;
+			case ']': case '}':
+				if (depth > 0)
+					depth--;
+				break;
+			case ',':
+				if (depth == 0 && commas)
+					return k;
+				break;
+			case '<':
+				if (k > 0 && is_ident((unsigned char)s[k - 1]))
+					past = skip_annotation(s, n, k);
+				break;
+			case '/':
+				if (k + 1 < n && s[k + 1] == '*' && !(past = skip_comment(s, n, k)))
 					return n;
-				i = (size_t)(end - s) + 2;
-				continue;
+				break;
+			default:
+				break;
 			}
-			break;
-		default:
-			break;
+			if (past) {
+				i = past;
+				break;
+			}
 		}
-		i++;
 	}
 	return n;
 }
@@ -279,9 +344,12 @@ result_tail_is_closed(const char *s, size_t n, size_t i)
 	return parens == 0 && angles == 0;
 }
 
-/* "= 3</x>", "= -1 ENOENT (...)", "= ?", "= 0x1f (flags O_RDWR)". */
+/* "= 3</x>", "= -1 ENOENT (...)", "= ?", "= 0x1f (flags O_RDWR)".  With
+ * keep 0 the result is only checked: the value, annotation and errno
+ * name of a call no handler reads are not taken out. */
 static int
-lex_result(const char *s, size_t n, size_t i, struct strace_call *c, const char **problem)
+lex_result(const char *s, size_t n, size_t i, struct strace_call *c, int keep,
+           const char **problem)
 {
 	while (i < n && is_space(s[i]))
 		i++;
@@ -309,26 +377,33 @@ lex_result(const char *s, size_t n, size_t i, struct strace_call *c, const char 
 		}
 		return 0;
 	}
-	if (strace_parse_int((struct span){ s + i, n - i }, &c->ret)) {
+	/* strace_parse_int() reads a number exactly when a digit comes
+	 * first, after a '-'. */
+	size_t digit = i + (s[i] == '-');
+	if (digit >= n || s[digit] < '0' || s[digit] > '9') {
 		*problem = "malformed result";
 		return -1;
 	}
+	if (keep)
+		strace_parse_int((struct span){ s + i, n - i }, &c->ret);
 	c->ret_known = 1;
-	if (s[i] == '-')
-		i++;
+	i = digit;
 	while (i < n && is_ident((unsigned char)s[i]))
 		i++;
 	if (i < n && s[i] == '<') {
 		size_t j = skip_annotation(s, n, i);
 		if (j) {
-			c->ret_annot = annotation_path((struct span){ s + i + 1, j - i - 2 });
+			if (keep)
+				c->ret_annot = annotation_path((struct span){ s + i + 1, j - i - 2 });
 			i = j;
 		}
 	}
 	while (i < n && is_space(s[i]))
 		i++;
-	lex_errname(s, n, i, &c->err_name);
-	keep_errname(c);
+	if (keep) {
+		lex_errname(s, n, i, &c->err_name);
+		keep_errname(c);
+	}
 	if (!result_tail_is_closed(s, n, i)) {
 		*problem = "unterminated result";
 		return -1;
@@ -336,10 +411,48 @@ lex_result(const char *s, size_t n, size_t i, struct strace_call *c, const char 
 	return 0;
 }
 
-int
-strace_lex_call(const char *s, size_t n, struct strace_call *c, const char **problem)
+/* The arguments of "name(" ... ")" from i: kept in c, or with keep 0
+ * only checked (one pass to the closing ')', without splitting). */
+static int
+lex_args(const char *s, size_t n, size_t *ip, struct strace_call *c, int keep,
+         const char **problem)
 {
-	size_t len = strace_lex_name(s, n);
+	size_t i = *ip;
+	for (;;) {
+		size_t j = scan_item(s, n, i, keep);
+		if (j == SCAN_UNTERMINATED) {
+			*problem = "unterminated string";
+			return -1;
+		}
+		if (j >= n) {
+			*problem = "unterminated call";
+			return -1;
+		}
+		if (keep) {
+			struct span a = strace_trim((struct span){ s + i, j - i });
+			if (s[j] == ',' || a.n || c->nargs)
+				add_arg(c, a);
+		}
+		i = j + 1;
+		if (s[j] == ')')
+			break;
+	}
+	*ip = i;
+	return 0;
+}
+
+int
+strace_lex_call(const struct strace_parser *sp, const char *s, size_t n,
+                struct strace_call *c, const char **problem)
+{
+	return strace_lex_named_call(sp, s, n, strace_lex_name(s, n), c, problem);
+}
+
+int
+strace_lex_named_call(const struct strace_parser *sp, const char *s, size_t n, size_t len,
+                      struct strace_call *c, const char **problem)
+{
+	c->entry = NULL;
 	c->nargs = 0;
 	c->ret_known = 0;
 	c->ret = 0;
@@ -351,25 +464,12 @@ strace_lex_call(const char *s, size_t n, struct strace_call *c, const char **pro
 		return -1;
 	}
 	c->name = (struct span){ s, len };
+	c->entry = strace_call_lookup(sp, c->name);
 	size_t i = len + 1;
-	for (;;) {
-		size_t j = scan_item(s, n, i);
-		if (j == SCAN_UNTERMINATED) {
-			*problem = "unterminated string";
-			return -1;
-		}
-		if (j >= n) {
-			*problem = "unterminated call";
-			return -1;
-		}
-		struct span a = strace_trim((struct span){ s + i, j - i });
-		if (s[j] == ',' || a.n || c->nargs)
-			add_arg(c, a);
-		i = j + 1;
-		if (s[j] == ')')
-			break;
-	}
-	return lex_result(s, n, i, c, problem);
+	int keep = c->entry != NULL;
+	if (lex_args(s, n, &i, c, keep, problem))
+		return -1;
+	return lex_result(s, n, i, c, keep, problem);
 }
 
 /* ---- numbers, fds, fields ---- */
@@ -407,8 +507,10 @@ strace_parse_int(struct span s, int64_t *v)
 			break;
 		if (d >= base)
 			break;
-		if (acc > (UINT64_MAX - d) / base)
-			acc = UINT64_MAX;  /* saturate: a hostile 40-digit number */
+		/* Saturate on a hostile 40-digit number; the exact test (a
+		 * division) only near the top. */
+		if (acc >= UINT64_MAX / 16 - 1 && acc > (UINT64_MAX - d) / base)
+			acc = UINT64_MAX;
 		else
 			acc = acc * base + d;
 	}
@@ -441,13 +543,12 @@ strace_parse_fd(struct span s, int *fd, struct span *annot)
 	return 0;
 }
 
-/* The next top-level item of s (split at commas) from *pos; 0 at the end. */
-static int
-next_item(struct span s, size_t *pos, struct span *item)
+int
+strace_next_item(struct span s, size_t *pos, struct span *item)
 {
 	if (*pos >= s.n)
 		return 0;
-	size_t j = scan_item(s.p, s.n, *pos);
+	size_t j = scan_item(s.p, s.n, *pos, 1);
 	if (j == SCAN_UNTERMINATED)
 		j = s.n;
 	*item = strace_trim((struct span){ s.p + *pos, j - *pos });
@@ -455,9 +556,8 @@ next_item(struct span s, size_t *pos, struct span *item)
 	return 1;
 }
 
-/* The inside of "{...}" or "[...]", or s itself. */
-static struct span
-inner(struct span s)
+struct span
+strace_inner(struct span s)
 {
 	s = strace_trim(s);
 	if (s.n >= 2 && ((s.p[0] == '{' && s.p[s.n - 1] == '}') ||
@@ -473,8 +573,8 @@ strace_find_field(struct span s, const char *key, struct span *val)
 {
 	size_t klen = strlen(key), pos = 0;
 	struct span item;
-	s = inner(s);
-	while (next_item(s, &pos, &item)) {
+	s = strace_inner(s);
+	while (strace_next_item(s, &pos, &item)) {
 		if (item.n > klen && memcmp(item.p, key, klen) == 0 && item.p[klen] == '=') {
 			*val = (struct span){ item.p + klen + 1, item.n - klen - 1 };
 			return 0;
@@ -521,325 +621,29 @@ strace_open_flags(struct span s)
 			f |= STRACE_O_PATH;
 		return f;
 	}
-	if (strace_has_token(s, "O_WRONLY") || strace_has_token(s, "O_RDWR"))
-		f |= STRACE_O_WRITE;
-	if (strace_has_token(s, "O_CREAT"))
-		f |= STRACE_O_CREAT;
-	if (strace_has_token(s, "O_TRUNC"))
-		f |= STRACE_O_TRUNC;
-	if (strace_has_token(s, "O_DIRECTORY"))
-		f |= STRACE_O_DIRECTORY;
-	if (strace_has_token(s, "O_CLOEXEC"))
-		f |= STRACE_O_CLOEXEC;
-	if (strace_has_token(s, "O_PATH"))
-		f |= STRACE_O_PATH;
-	return f;
-}
-
-/* ---- strings ---- */
-
-static int
-hex_value(unsigned char ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	if (ch >= 'A' && ch <= 'F')
-		return ch - 'A' + 10;
-	return -1;
-}
-
-/* Decodes one escape at p[0] == '\\'; returns the bytes it used. */
-static size_t
-decode_escape(const char *p, size_t n, struct strbuf *out)
-{
-	if (n < 2) {
-		sb_addc(out, '\\');
-		return 1;
-	}
-	unsigned char ch = (unsigned char)p[1];
-	switch (ch) {
-	case 'n': sb_addc(out, '\n'); return 2;
-	case 't': sb_addc(out, '\t'); return 2;
-	case 'r': sb_addc(out, '\r'); return 2;
-	case 'v': sb_addc(out, '\v'); return 2;
-	case 'f': sb_addc(out, '\f'); return 2;
-	case 'a': sb_addc(out, '\a'); return 2;
-	case 'b': sb_addc(out, '\b'); return 2;
-	case 'x': {
-		size_t k = 2;
-		int v = 0;
-		while (k < n && k < 4 && hex_value((unsigned char)p[k]) >= 0)
-			v = v * 16 + hex_value((unsigned char)p[k++]);
-		if (k == 2) {
-			sb_addc(out, 'x');
-			return 2;
-		}
-		sb_addc(out, (char)v);
-		return k;
-	}
-	default:
-		if (ch >= '0' && ch <= '7') {
-			size_t k = 1;
-			int v = 0;
-			while (k < n && k < 4 && p[k] >= '0' && p[k] <= '7')
-				v = v * 8 + (p[k++] - '0');
-			sb_addc(out, (char)(v & 0xff));
-			return k;
-		}
-		sb_addc(out, (char)ch);
-		return 2;
-	}
-}
-
-void
-strace_unescape(const char *p, size_t n, struct strbuf *out)
-{
+	/* One pass over the words ("O_RDONLY|O_CLOEXEC"): a flag is a whole
+	 * word, as strace_has_token() would find it. */
+	static const struct {
+		const char *word;
+		size_t len;
+		unsigned flag;
+	} names[] = {
+		{ "O_WRONLY", 8, STRACE_O_WRITE }, { "O_RDWR", 6, STRACE_O_WRITE },
+		{ "O_CREAT", 7, STRACE_O_CREAT }, { "O_TRUNC", 7, STRACE_O_TRUNC },
+		{ "O_DIRECTORY", 11, STRACE_O_DIRECTORY }, { "O_CLOEXEC", 9, STRACE_O_CLOEXEC },
+		{ "O_PATH", 6, STRACE_O_PATH },
+	};
 	size_t i = 0;
-	sb_add(out, "", 0);
-	while (i < n) {
-		const char *bs = memchr(p + i, '\\', n - i);
-		size_t run = bs ? (size_t)(bs - (p + i)) : n - i;
-		sb_add(out, p + i, run);
-		i += run;
-		if (i < n)
-			i += decode_escape(p + i, n - i, out);
+	while (i < s.n) {
+		while (i < s.n && !is_ident((unsigned char)s.p[i]))
+			i++;
+		size_t start = i;
+		while (i < s.n && is_ident((unsigned char)s.p[i]))
+			i++;
+		for (size_t k = 0; k < sizeof names / sizeof names[0]; k++)
+			if (names[k].len == i - start &&
+			    memcmp(s.p + start, names[k].word, i - start) == 0)
+				f |= names[k].flag;
 	}
-}
-
-int
-strace_decode_string(struct span arg, struct strbuf *out)
-{
-	struct span s = strace_trim(arg);
-	sb_reset(out);
-	sb_add(out, "", 0);
-	if (s.n && s.p[0] == '@') {
-		sb_addc(out, '@');
-		s.p++;
-		s.n--;
-	}
-	if (!s.n || s.p[0] != '"')
-		return -1;
-	size_t end = skip_string(s.p, s.n, 0);
-	if (!end)
-		return -1;
-	strace_unescape(s.p + 1, end - 2, out);
-	return (s.n - end >= 3 && memcmp(s.p + end, "...", 3) == 0) ? 1 : 0;
-}
-
-/* ---- addresses ---- */
-
-/* The decoded string inside "name(...)", e.g. inet_addr("1.2.3.4"). */
-static int
-quoted_inside(struct span s, struct strbuf *out)
-{
-	const char *q = memchr(s.p, '"', s.n);
-	if (!q)
-		return -1;
-	struct span rest = { q, s.n - (size_t)(q - s.p) };
-	size_t end = skip_string(rest.p, rest.n, 0);
-	if (!end)
-		return -1;
-	sb_reset(out);
-	strace_unescape(rest.p + 1, end - 2, out);
-	return 0;
-}
-
-static int
-port_inside(struct span s)
-{
-	const char *lp = memchr(s.p, '(', s.n);
-	int64_t v;
-	struct span num = lp ? (struct span){ lp + 1, s.n - (size_t)(lp + 1 - s.p) } : s;
-	if (strace_parse_int(num, &v) || v < 0 || v > 65535)
-		return -1;
-	return (int)v;
-}
-
-static int
-span_is(struct span s, const char *lit)
-{
-	size_t n = strlen(lit);
-	return s.n == n && memcmp(s.p, lit, n) == 0;
-}
-
-static int
-parse_inet6(struct span s, struct strace_sockaddr *sa)
-{
-	struct span v, item;
-	size_t pos = 0;
-	sa->port = strace_find_field(s, "sin6_port", &v) == 0 ? port_inside(v) : -1;
-	struct span in = inner(s);
-	while (next_item(in, &pos, &item)) {
-		if ((item.n > 10 && memcmp(item.p, "inet_pton(", 10) == 0) ||
-		    (item.n > 10 && memcmp(item.p, "sin6_addr=", 10) == 0))
-			return quoted_inside(item, &sa->host);
-	}
-	return -1;
-}
-
-int
-strace_parse_sockaddr(struct span s, struct strace_sockaddr *sa)
-{
-	struct span fam, v;
-	sa->family = 0;
-	sa->port = -1;
-	sb_reset(&sa->host);
-	s = strace_trim(s);
-	if (!s.n || s.p[0] != '{' || strace_find_field(s, "sa_family", &fam))
-		return -1;
-	if (span_is(fam, "AF_INET")) {
-		sa->family = 1;
-		if (strace_find_field(s, "sin_port", &v) == 0)
-			sa->port = port_inside(v);
-		if (strace_find_field(s, "sin_addr", &v) || quoted_inside(v, &sa->host))
-			return -1;
-		return 0;
-	}
-	if (span_is(fam, "AF_INET6")) {
-		sa->family = 2;
-		return parse_inet6(s, sa);
-	}
-	if (span_is(fam, "AF_UNIX") || span_is(fam, "AF_LOCAL")) {
-		sa->family = 3;
-		if (strace_find_field(s, "sun_path", &v) || strace_decode_string(v, &sa->host) < 0)
-			return -1;
-		return 0;
-	}
-	if (span_is(fam, "AF_UNSPEC")) {
-		sa->family = 4;
-		return 0;
-	}
-	return -1;
-}
-
-int
-strace_parse_peer(struct span a, struct strbuf *host, int *port)
-{
-	if (!((a.n > 4 && memcmp(a.p, "TCP", 3) == 0) || (a.n > 4 && memcmp(a.p, "UDP", 3) == 0)))
-		return -1;
-	const char *arrow = NULL;
-	for (size_t i = 0; i + 1 < a.n; i++)
-		if (a.p[i] == '-' && a.p[i + 1] == '>')
-			arrow = a.p + i;
-	if (!arrow || a.p[a.n - 1] != ']')
-		return -1;
-	struct span peer = { arrow + 2, (size_t)(a.p + a.n - 1 - (arrow + 2)) };
-	const char *colon = NULL;
-	for (size_t i = 0; i < peer.n; i++)
-		if (peer.p[i] == ':')
-			colon = peer.p + i;
-	if (!colon)
-		return -1;
-	struct span h = { peer.p, (size_t)(colon - peer.p) };
-	int64_t v;
-	if (strace_parse_int((struct span){ colon + 1, (size_t)(peer.p + peer.n - colon - 1) }, &v) ||
-	    v < 0 || v > 65535)
-		return -1;
-	if (h.n >= 2 && h.p[0] == '[' && h.p[h.n - 1] == ']') {
-		h.p++;
-		h.n -= 2;
-	}
-	sb_reset(host);
-	sb_add(host, h.p, h.n);
-	*port = (int)v;
-	return 0;
-}
-
-/* ---- argv ---- */
-
-static int
-shell_safe(const char *s, size_t n)
-{
-	if (!n)
-		return 0;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char ch = (unsigned char)s[i];
-		if (!is_ident(ch) && !strchr("@%+=:,./-", ch))
-			return 0;
-		if (ch == 0)
-			return 0;
-	}
-	return 1;
-}
-
-static void
-shell_quote(struct strbuf *out, const char *s, size_t n)
-{
-	if (shell_safe(s, n)) {
-		sb_add(out, s, n);
-		return;
-	}
-	sb_addc(out, '\'');
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '\'')
-			sb_adds(out, "'\\''");
-		else
-			sb_addc(out, s[i]);
-	}
-	sb_addc(out, '\'');
-}
-
-void
-strace_format_argv(struct span arr, struct strbuf *out, struct strbuf *tmp)
-{
-	struct span s = strace_trim(arr), item;
-	size_t pos = 0;
-	sb_reset(out);
-	sb_add(out, "", 0);
-	if (!s.n || s.p[0] != '[') {
-		sb_add(out, s.p, s.n);  /* NULL or an unreadable pointer */
-		return;
-	}
-	s = inner(s);
-	while (next_item(s, &pos, &item)) {
-		if (out->len)
-			sb_addc(out, ' ');
-		int r = strace_decode_string(item, tmp);
-		if (r < 0) {
-			sb_add(out, item.p, item.n);  /* "...", or a pointer */
-			continue;
-		}
-		shell_quote(out, tmp->buf, tmp->len);
-		if (r == 1)
-			sb_adds(out, "...");
-	}
-}
-
-/* ---- errno names ---- */
-
-#define STRACE_ERRNOS(X) \
-	X(EPERM) X(ENOENT) X(ESRCH) X(EINTR) X(EIO) X(ENXIO) X(E2BIG) X(ENOEXEC) \
-	X(EBADF) X(ECHILD) X(EAGAIN) X(ENOMEM) X(EACCES) X(EFAULT) X(EBUSY) \
-	X(EEXIST) X(EXDEV) X(ENODEV) X(ENOTDIR) X(EISDIR) X(EINVAL) X(ENFILE) \
-	X(EMFILE) X(ENOTTY) X(ETXTBSY) X(EFBIG) X(ENOSPC) X(ESPIPE) X(EROFS) \
-	X(EMLINK) X(EPIPE) X(EDOM) X(ERANGE) X(EDEADLK) X(ENAMETOOLONG) X(ENOLCK) \
-	X(ENOSYS) X(ENOTEMPTY) X(ELOOP) X(ENOMSG) X(ENODATA) X(ETIME) X(EOVERFLOW) \
-	X(EILSEQ) X(ENOTSOCK) X(EDESTADDRREQ) X(EMSGSIZE) X(EPROTOTYPE) \
-	X(ENOPROTOOPT) X(EPROTONOSUPPORT) X(EOPNOTSUPP) X(EAFNOSUPPORT) \
-	X(EADDRINUSE) X(EADDRNOTAVAIL) X(ENETDOWN) X(ENETUNREACH) X(ECONNABORTED) \
-	X(ECONNRESET) X(ENOBUFS) X(EISCONN) X(ENOTCONN) X(ETIMEDOUT) \
-	X(ECONNREFUSED) X(EHOSTUNREACH) X(EALREADY) X(EINPROGRESS) X(ESTALE) \
-	X(EDQUOT) X(ECANCELED) X(EOWNERDEAD) X(ENOTBLK)
-
-static const struct {
-	const char *name;
-	int value;
-} errnos[] = {
-#define STRACE_ERRNO_ROW(e) { #e, e },
-	STRACE_ERRNOS(STRACE_ERRNO_ROW)
-#undef STRACE_ERRNO_ROW
-	/* The kernel's restart codes, which strace shows by name. */
-	{ "ERESTARTSYS", 512 }, { "ERESTARTNOINTR", 513 }, { "ERESTARTNOHAND", 514 },
-	{ "ENOIOCTLCMD", 515 }, { "ERESTART_RESTARTBLOCK", 516 },
-};
-
-int
-strace_errno_value(struct span name)
-{
-	for (size_t i = 0; i < sizeof errnos / sizeof errnos[0]; i++)
-		if (span_is(name, errnos[i].name))
-			return errnos[i].value;
-	return 0;
+	return f;
 }

@@ -3,6 +3,7 @@
  * call its name, arguments and result.  Nothing here looks at processes
  * or fds, so the import can do it on one thread while another keeps the
  * state (strace_feed.c); detection reads lines the same way. */
+#include <stdint.h>
 #include <string.h>
 
 #include "alibi/timeparse.h"
@@ -28,31 +29,51 @@ strace_read_pid(const char *s, size_t n, size_t *i, int32_t *pid)
 	return 0;
 }
 
-static int
-two_digits(const char *s, int *v)
+/* Eight bytes as one word, in memory order (memcpy: any alignment). */
+static inline uint64_t
+word8(const void *p)
 {
-	if (!is_digit(s[0]) || !is_digit(s[1]))
-		return -1;
-	*v = (s[0] - '0') * 10 + (s[1] - '0');
-	return 0;
+	uint64_t w;
+	memcpy(&w, p, sizeof w);
+	return w;
+}
+
+/* 1 when every byte of w is an ASCII digit: the high nibble is 3, and
+ * adding 6 does not carry out of the low one.  (Byte-wise constants, so
+ * the byte order does not matter.) */
+static inline int
+all_digits8(uint64_t w)
+{
+	const uint64_t high = UINT64_C(0xF0F0F0F0F0F0F0F0), threes = UINT64_C(0x3030303030303030);
+	return (w & high) == threes && ((w + UINT64_C(0x0606060606060606)) & high) == threes;
+}
+
+static inline int
+digits2(const char *s)
+{
+	return (s[0] - '0') * 10 + (s[1] - '0');
 }
 
 /* Exactly "hh:mm:ss.uuuuuu" (-tt, on nearly every line), read in place
  * by time_parse_time_of_day()'s rules (ranges, a leap second); anything
- * else is ALIBI_TS_NONE. */
+ * else is ALIBI_TS_NONE.  Its shape is tested a word at a time: the
+ * separators where they belong, then, with '0' put in their place, twelve
+ * digits. */
 static int64_t
 tt_time(const char *s)
 {
-	int hh, mm, ss;
-	if (s[2] != ':' || s[5] != ':' || s[8] != '.' || two_digits(s, &hh) ||
-	    two_digits(s + 3, &mm) || two_digits(s + 6, &ss) || hh > 23 || mm > 59 || ss > 60)
+	static const char sep_at[8] = { 0, 0, -1, 0, 0, -1, 0, 0 }, seps[8] = "\0\0:\0\0:\0";
+	static const char dot_at[8] = { 0, -1, 0, 0, 0, 0, 0, 0 }, dot[8] = "\0.";
+	const uint64_t zeros = UINT64_C(0x3030303030303030);
+	uint64_t hms = word8(s), frac = word8(s + 7);  /* "hh:mm:ss", "s.uuuuuu" */
+	uint64_t m1 = word8(sep_at), m2 = word8(dot_at);
+	if ((hms & m1) != word8(seps) || (frac & m2) != word8(dot) ||
+	    !all_digits8((hms & ~m1) | (zeros & m1)) || !all_digits8((frac & ~m2) | (zeros & m2)))
 		return ALIBI_TS_NONE;
-	int64_t us = 0;
-	for (size_t k = 9; k < 15; k++) {
-		if (!is_digit(s[k]))
-			return ALIBI_TS_NONE;
-		us = us * 10 + (s[k] - '0');
-	}
+	int hh = digits2(s), mm = digits2(s + 3), ss = digits2(s + 6);
+	if (hh > 23 || mm > 59 || ss > 60)
+		return ALIBI_TS_NONE;
+	int64_t us = digits2(s + 9) * 10000 + digits2(s + 11) * 100 + digits2(s + 13);
 	return ((int64_t)hh * 3600 + mm * 60 + ss) * 1000000 + us;
 }
 
@@ -99,17 +120,17 @@ strace_parse_prefix(const char *s, size_t n, struct prefix *px)
 	size_t i = 0;
 	memset(px, 0, sizeof *px);
 	px->ts = ALIBI_TS_NONE;
-	if (strace_starts_with(s, n, "[pid ")) {
-		size_t j = strace_skip_spaces(s, n, 5);
-		if (strace_read_pid(s, n, &j, &px->pid) == 0 && j < n && s[j] == ']') {
-			px->has_pid = px->bracket = 1;
-			i = strace_skip_spaces(s, n, j + 1);
-		}
-	} else if (n && is_digit(s[0])) {
+	if (n && is_digit(s[0])) {
 		size_t j = 0;
 		if (strace_read_pid(s, n, &j, &px->pid) == 0 && j < n && s[j] == ' ') {
 			px->has_pid = 1;
 			i = j;
+		}
+	} else if (strace_starts_with(s, n, "[pid ")) {
+		size_t j = strace_skip_spaces(s, n, 5);
+		if (strace_read_pid(s, n, &j, &px->pid) == 0 && j < n && s[j] == ']') {
+			px->has_pid = px->bracket = 1;
+			i = strace_skip_spaces(s, n, j + 1);
 		}
 	}
 	i = strace_skip_spaces(s, n, i);
@@ -218,23 +239,25 @@ attach_inside(const char *b, size_t n)
 	return 0;
 }
 
-static int
+/* The length of the name when b starts a call "name(", else 0. */
+static size_t
 starts_call(const char *b, size_t n)
 {
 	size_t name = strace_lex_name(b, n);
-	return name && name < n && b[name] == '(';
+	return name && name < n && b[name] == '(' ? name : 0;
 }
 
 /* What the text after the prefix is; 0 when it is no strace line.  For
- * an unfinished call, *cut is where its marker begins. */
+ * an unfinished call, *cut is where its marker begins; for a call or a
+ * detached one, *name is the length of its name. */
 static int
-classify(const char *b, size_t n, enum line_kind *kind, size_t *cut)
+classify(const char *b, size_t n, enum line_kind *kind, size_t *cut, size_t *name)
 {
-	*cut = 0;
+	*cut = *name = 0;
 	if (strace_starts_with(b, n, "<... ")) {
-		size_t name = strace_lex_name(b + 5, n - 5);
+		size_t len = strace_lex_name(b + 5, n - 5);
 		*kind = LINE_RESUMED;
-		return name && strace_starts_with(b + 5 + name, n - 5 - name, " resumed>");
+		return len && strace_starts_with(b + 5 + len, n - 5 - len, " resumed>");
 	}
 	if (strace_starts_with(b, n, "+++ ")) {
 		*kind = LINE_EXIT;
@@ -248,24 +271,24 @@ classify(const char *b, size_t n, enum line_kind *kind, size_t *cut)
 		while (*cut && b[*cut - 1] == ' ')
 			(*cut)--;
 		*kind = LINE_UNFINISHED;
-		return starts_call(b, *cut);
+		return starts_call(b, *cut) != 0;
 	}
 	*kind = n >= 14 && memcmp(b + n - 14, "<detached ...>", 14) == 0 ? LINE_DETACHED : LINE_CALL;
-	return starts_call(b, n);
+	return (*name = starts_call(b, n)) != 0;
 }
 
 /* A whole call; a process killed inside one leaves "<unfinished ...>) = ?",
  * which is read from join without the marker (*joined = 1). */
 static int
-lex_whole_call(struct strbuf *join, const char *b, size_t n, struct strace_call *c,
-               const char **problem, int *joined)
+lex_whole_call(const struct strace_parser *sp, struct strbuf *join, const char *b, size_t n,
+               size_t name, struct strace_call *c, const char **problem, int *joined)
 {
 	const char *u = NULL;
 	for (size_t i = 0; n && b[n - 1] == '?' && i + 17 <= n && !u; i++)
 		if (b[i] == '<' && memcmp(b + i, "<unfinished ...>)", 17) == 0)
 			u = b + i;
 	if (!u)
-		return strace_lex_call(b, n, c, problem);
+		return strace_lex_named_call(sp, b, n, name, c, problem);
 	size_t head = (size_t)(u - b);
 	while (head && b[head - 1] == ' ')
 		head--;
@@ -273,11 +296,12 @@ lex_whole_call(struct strbuf *join, const char *b, size_t n, struct strace_call 
 	sb_add(join, b, head);
 	sb_add(join, u + 16, (size_t)(b + n - (u + 16)));
 	*joined = 1;
-	return strace_lex_call(join->buf, join->len, c, problem);
+	return strace_lex_call(sp, join->buf, join->len, c, problem);
 }
 
 void
-strace_lex_line(const char *line, size_t len, struct line_lex *lx, struct strbuf *join)
+strace_lex_line(const struct strace_parser *sp, const char *line, size_t len, int has_nul,
+                struct line_lex *lx, struct strbuf *join)
 {
 	lx->joined = 0;
 	lx->problem = "not an strace line";
@@ -285,7 +309,7 @@ strace_lex_line(const char *line, size_t len, struct line_lex *lx, struct strbuf
 		lx->what = LX_SKIP;  /* blank, or a -k stack frame */
 		return;
 	}
-	if (memchr(line, '\0', len)) {
+	if (has_nul) {
 		lx->what = LX_NUL;
 		return;
 	}
@@ -300,9 +324,10 @@ strace_lex_line(const char *line, size_t len, struct line_lex *lx, struct strbuf
 		lx->what = LX_MESSAGE;
 		return;
 	}
-	if (!classify(b, lx->blen, &lx->kind, &lx->cut_at) ||
+	size_t name;
+	if (!classify(b, lx->blen, &lx->kind, &lx->cut_at, &name) ||
 	    (lx->kind == LINE_CALL &&
-	     lex_whole_call(join, b, lx->blen, &lx->c, &lx->problem, &lx->joined))) {
+	     lex_whole_call(sp, join, b, lx->blen, name, &lx->c, &lx->problem, &lx->joined))) {
 		lx->what = LX_BAD;
 		return;
 	}

@@ -535,12 +535,16 @@ static const struct sc_entry calls[] = {
 
 #define CALLS_MASK (sizeof ((struct strace_parser *)0)->calls / sizeof (void *) - 1)
 
+/* From the length and three bytes, not all of them: every line's name is
+ * hashed, most are not in the table, and these few spread the table's
+ * names well enough (at most a few probes; lengths turn misses away). */
 static size_t
 name_hash(const char *s, size_t n)
 {
-	uint32_t h = 2166136261U;
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)s[i]) * 16777619U;
+	if (!n)
+		return 0;
+	unsigned h = (unsigned)n * 31u + (unsigned char)s[0] * 7u + (unsigned char)s[n - 1] * 131u +
+	             (unsigned char)s[n / 2] * 17u;
 	return h & CALLS_MASK;
 }
 
@@ -548,20 +552,23 @@ void
 strace_calls_init(struct strace_parser *sp)
 {
 	for (size_t i = 0; i < sizeof calls / sizeof calls[0]; i++) {
-		size_t h = name_hash(calls[i].name, strlen(calls[i].name));
+		size_t len = strlen(calls[i].name);
+		size_t h = name_hash(calls[i].name, len);
 		while (sp->calls[h])
 			h = (h + 1) & CALLS_MASK;
 		sp->calls[h] = &calls[i];
+		sp->call_len[h] = (uint8_t)len;
 	}
 }
 
+/* Every line's name is looked up, and most are not in the table: the
+ * lengths turn most probes away before any bytes are compared. */
 const struct sc_entry *
 strace_call_lookup(const struct strace_parser *sp, struct span name)
 {
 	size_t h = name_hash(name.p, name.n);
 	while (sp->calls[h]) {
-		const char *n = sp->calls[h]->name;
-		if (strncmp(n, name.p, name.n) == 0 && n[name.n] == '\0')
+		if (sp->call_len[h] == name.n && memcmp(sp->calls[h]->name, name.p, name.n) == 0)
 			return sp->calls[h];
 		h = (h + 1) & CALLS_MASK;
 	}
@@ -571,7 +578,6 @@ strace_call_lookup(const struct strace_parser *sp, struct span name)
 void
 strace_handle_call(struct strace_parser *sp, struct proc *p, const struct strace_call *c)
 {
-	const struct sc_entry *e = strace_call_lookup(sp, c->name);
-	if (e)
-		e->fn(sp, p, c, e);
+	if (c->entry)
+		c->entry->fn(sp, p, c, c->entry);
 }

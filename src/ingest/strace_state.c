@@ -436,11 +436,16 @@ fdt_exec(struct strace_parser *sp, struct proc *p)
 
 /* ---- processes ---- */
 
+/* Consecutive lines are often of one process, so the last one found is
+ * kept; any change to the table of processes forgets it. */
 struct proc *
 proc_find(struct strace_parser *sp, int32_t pid)
 {
+	if (sp->recent && sp->recent->pid == pid)
+		return sp->recent;
 	struct imap_slot *s = imap_get(&sp->procs, pid);
-	return s ? s->val : NULL;
+	sp->recent = s ? s->val : NULL;
+	return sp->recent;
 }
 
 struct proc *
@@ -468,6 +473,7 @@ proc_new(struct strace_parser *sp, int32_t pid, struct proc *parent, int share_f
 	}
 	imap_put(&sp->procs, pid)->val = p;
 	sp->nprocs++;
+	sp->recent = NULL;
 	return p;
 }
 
@@ -510,6 +516,7 @@ proc_exit(struct strace_parser *sp, struct proc *p)
 		imap_del(&sp->procs, s);
 		sp->nprocs--;
 	}
+	sp->recent = NULL;
 	fdtable_unref(sp, p->fdt);
 	free(p->cwd);
 	sb_free(&p->pend_text);
@@ -550,6 +557,7 @@ proc_rename(struct strace_parser *sp, struct proc *p, int32_t pid)
 		}
 	}
 	p->pid = pid;
+	sp->recent = NULL;
 	if (p->pseudo)
 		strace_release_held(sp);  /* now with the right pids */
 	p->pseudo = 0;

@@ -198,6 +198,53 @@ test_ten_megabyte_line_costs_at_most_limit(void)
 	fclose(fp);
 }
 
+/* Lines of every length from 1 to 300 bytes, "\r\n" and "\n" in turn,
+ * over several of the reader's 64 KB blocks: lines that lie whole in a
+ * block and lines cut by a block's end read alike.  The first line puts
+ * its "\r" last in the first block and its "\n" first in the next. */
+static void
+test_lines_across_blocks(void)
+{
+	FILE *fp = tmpfile();
+	CHECK(fp != NULL);
+	if (!fp)
+		return;
+	enum { BLOCK = 64 * 1024 };
+	char *first = malloc(BLOCK);
+	memset(first, 'b', BLOCK - 1);
+	first[BLOCK - 1] = '\0';
+	fwrite(first, 1, BLOCK - 1, fp);
+	fputs("\r\n", fp);
+	char line[512];
+	int lines = 0;
+	for (size_t total = 0; total < 4 * BLOCK; lines++) {
+		size_t len = 1 + (size_t)lines % 300;
+		memset(line, 'a' + lines % 26, len);
+		fwrite(line, 1, len, fp);
+		fputs(lines % 2 ? "\r\n" : "\n", fp);
+		total += len + 1 + lines % 2;
+	}
+	rewind(fp);
+	struct linereader lr;
+	linereader_init(&lr, fp, 0);
+	const char *got = linereader_next(&lr);
+	CHECK(got != NULL && lr.len == BLOCK - 1 && strcmp(got, first) == 0);
+	int n = 0, bad = 0;
+	while ((got = linereader_next(&lr))) {
+		size_t len = 1 + (size_t)n % 300;
+		memset(line, 'a' + n % 26, len);
+		line[len] = '\0';
+		if (lr.len != len || strcmp(got, line) != 0 || lr.lineno != n + 2 || lr.missing_newline)
+			bad++;
+		n++;
+	}
+	CHECK_INT(n, lines);
+	CHECK_INT(bad, 0);
+	linereader_free(&lr);
+	fclose(fp);
+	free(first);
+}
+
 static void
 test_reader_without_file_returns_null(void)
 {
@@ -240,6 +287,7 @@ main(void)
 	RUN(test_long_line_is_truncated_and_consumed);
 	RUN(test_line_exactly_at_limit_is_not_truncated);
 	RUN(test_ten_megabyte_line_costs_at_most_limit);
+	RUN(test_lines_across_blocks);
 	RUN(test_reader_without_file_returns_null);
 	RUN(test_read_error_returns_null_with_ferror);
 	return unit_done();
