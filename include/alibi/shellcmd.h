@@ -60,6 +60,12 @@ int shell_derive_ops(const char *script, const char *cwd,
 int shell_command_from_tool_call(const char *name, const char *args_json,
                                  struct strbuf *out);
 
+/* Appends the n bytes of w as the shell would need them written to mean
+ * that one word: as they are when they hold only letters, digits and
+ * _-./=:,+@%, else in single quotes.  How argv is shown everywhere
+ * (strace execs, auditd EXECVE records, JSONL actions, tool calls). */
+void shell_quote_word(struct strbuf *out, const char *w, size_t n);
+
 /* Follows the script's cd, pushd and popd from cwd ("" while unknown) to
  * where the shell stands after it: a shell tool keeps its directory from
  * one call to the next. */

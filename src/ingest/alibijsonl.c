@@ -20,6 +20,7 @@
 
 #include "alibi/ingest.h"
 #include "alibi/linereader.h"
+#include "alibi/shellcmd.h"
 #include "alibi/timeparse.h"
 #include "strace_internal.h"
 
@@ -236,22 +237,9 @@ join_argv(const cJSON *argv, struct strbuf *out)
 	sb_reset(out);
 	sb_add(out, "", 0);
 	for (const cJSON *a = argv->child; a; a = a->next) {
-		const char *s = a->valuestring;
 		if (out->len)
 			sb_addc(out, ' ');
-		if (*s && strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-		                    "0123456789@%+=:,./_-") == strlen(s)) {
-			sb_adds(out, s);
-			continue;
-		}
-		sb_addc(out, '\'');
-		for (; *s; s++) {
-			if (*s == '\'')
-				sb_adds(out, "'\\''");
-			else
-				sb_addc(out, *s);
-		}
-		sb_addc(out, '\'');
+		shell_quote_word(out, a->valuestring, strlen(a->valuestring));
 	}
 }
 

@@ -14,6 +14,7 @@
 
 #include "alibi/alloc.h"
 #include "alibi/path.h"
+#include "alibi/shellcmd.h"
 #include "auditd_internal.h"
 
 enum arch { ARCH_UNKNOWN, ARCH_X86_64, ARCH_AARCH64 };
@@ -268,28 +269,6 @@ op_kind_path(struct ctx *c, enum alibi_op_kind kind, const struct audit_rec *ite
 
 /* ---- handlers ---- */
 
-static void
-shell_quote(struct strbuf *out, const char *s)
-{
-	size_t n = strlen(s);
-	int safe = n > 0;
-	for (size_t i = 0; i < n && safe; i++)
-		safe = strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_@%+=:,./-",
-		              s[i]) != NULL;
-	if (safe) {
-		sb_add(out, s, n);
-		return;
-	}
-	sb_addc(out, '\'');
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '\'')
-			sb_adds(out, "'\\''");
-		else
-			sb_addc(out, s[i]);
-	}
-	sb_addc(out, '\'');
-}
-
 /* A field of any EXECVE record of the event (long argv spans several). */
 static const struct audit_rec *
 execve_rec_with(const struct audit_event *ev, const char *key)
@@ -332,7 +311,7 @@ exec_argv(struct ctx *c, struct strbuf *out)
 		}
 		if (out->len)
 			sb_addc(out, ' ');
-		shell_quote(out, sb_str(t));
+		shell_quote_word(out, sb_str(t), strlen(sb_str(t)));
 	}
 	return out->buf;
 }

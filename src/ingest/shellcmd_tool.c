@@ -24,21 +24,24 @@ is_shell_tool(const char *name)
 	return 0;
 }
 
-/* A word as the shell would need it written to mean itself. */
-static void
-add_quoted_word(struct strbuf *out, const char *w)
+void
+shell_quote_word(struct strbuf *out, const char *w, size_t n)
 {
-	if (*w && strspn(w, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-	                    "0123456789_-./=:,+@%") == strlen(w)) {
-		sb_adds(out, w);
+	static const char plain[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	                            "0123456789_-./=:,+@%";
+	size_t i = 0;
+	while (i < n && w[i] && strchr(plain, w[i]))
+		i++;
+	if (n && i == n) {
+		sb_add(out, w, n);
 		return;
 	}
 	sb_addc(out, '\'');
-	for (; *w; w++) {
-		if (*w == '\'')
+	for (i = 0; i < n; i++) {
+		if (w[i] == '\'')
 			sb_adds(out, "'\\''");
 		else
-			sb_addc(out, *w);
+			sb_addc(out, w[i]);
 	}
 	sb_addc(out, '\'');
 }
@@ -65,7 +68,8 @@ command_from_argv(const cJSON *arr, struct strbuf *out)
 	for (int k = 0; k < n; k++) {
 		if (k)
 			sb_addc(out, ' ');
-		add_quoted_word(out, cJSON_GetArrayItem(arr, k)->valuestring);
+		const char *w = cJSON_GetArrayItem(arr, k)->valuestring;
+		shell_quote_word(out, w, strlen(w));
 	}
 	return 1;
 }

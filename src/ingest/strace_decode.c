@@ -5,15 +5,8 @@
 #include <errno.h>
 #include <string.h>
 
+#include "alibi/shellcmd.h"
 #include "strace_internal.h"
-
-/* [A-Za-z0-9_]: what needs no quotes in a shell word, with "@%+=:,./-". */
-static int
-is_word_byte(unsigned char ch)
-{
-	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
-	       ch == '_';
-}
 
 /* ---- strings ---- */
 
@@ -228,38 +221,6 @@ strace_parse_peer(struct span a, struct strbuf *host, int *port)
 
 /* ---- argv ---- */
 
-static int
-shell_safe(const char *s, size_t n)
-{
-	if (!n)
-		return 0;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char ch = (unsigned char)s[i];
-		if (!is_word_byte(ch) && !strchr("@%+=:,./-", ch))
-			return 0;
-		if (ch == 0)
-			return 0;
-	}
-	return 1;
-}
-
-static void
-shell_quote(struct strbuf *out, const char *s, size_t n)
-{
-	if (shell_safe(s, n)) {
-		sb_add(out, s, n);
-		return;
-	}
-	sb_addc(out, '\'');
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '\'')
-			sb_adds(out, "'\\''");
-		else
-			sb_addc(out, s[i]);
-	}
-	sb_addc(out, '\'');
-}
-
 void
 strace_format_argv(struct span arr, struct strbuf *out, struct strbuf *tmp)
 {
@@ -280,7 +241,7 @@ strace_format_argv(struct span arr, struct strbuf *out, struct strbuf *tmp)
 			sb_add(out, item.p, item.n);  /* "...", or a pointer */
 			continue;
 		}
-		shell_quote(out, tmp->buf, tmp->len);
+		shell_quote_word(out, tmp->buf, tmp->len);
 		if (r == 1)
 			sb_adds(out, "...");
 	}

@@ -592,9 +592,33 @@ test_hostile_scripts(void)
 	free(big);
 }
 
+static void
+test_quote_word(void)
+{
+	struct strbuf b = STRBUF_INIT;
+	const char *plain = "/srv/models/agent2_v1.bin", *odd = "it's a file";
+	shell_quote_word(&b, plain, strlen(plain));
+	CHECK_STR(sb_str(&b), "/srv/models/agent2_v1.bin");
+	sb_reset(&b);
+	shell_quote_word(&b, odd, strlen(odd));
+	CHECK_STR(sb_str(&b), "'it'\\''s a file'");
+	sb_reset(&b);
+	shell_quote_word(&b, "", 0);          /* an empty word still shows */
+	CHECK_STR(sb_str(&b), "''");
+	sb_reset(&b);
+	shell_quote_word(&b, "a;b", 1);       /* only the n bytes given */
+	CHECK_STR(sb_str(&b), "a");
+	sb_reset(&b);
+	shell_quote_word(&b, "a\0b", 3);      /* a NUL is not plain */
+	CHECK_INT((long)b.len, 5);
+	CHECK(b.buf[0] == '\'' && b.buf[4] == '\'');
+	sb_free(&b);
+}
+
 int
 main(void)
 {
+	RUN(test_quote_word);
 	RUN(test_split_connectors);
 	RUN(test_split_quotes_and_escapes);
 	RUN(test_split_substitutions_stay_in_words);
