@@ -3,9 +3,7 @@
  * cJSON parses one value at a time from a position in the text
  * (cJSON_ParseWithLengthOpts with return_parse_end), so an array is read
  * element by element: a broken element costs that element, not the file,
- * and line numbers come from counting newlines between positions.  A
- * record in plain JSON is first read into an arena (jsonrec_tree.c), the
- * same tree at a fraction of the cost; cJSON reads whatever that leaves. */
+ * and line numbers come from counting newlines between positions. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,7 +11,6 @@
 #include "alibi/alloc.h"
 #include "alibi/jsonrec.h"
 #include "alibi/linereader.h"
-#include "jsonrec_tree_internal.h"
 
 /* A position in a text held in memory. */
 struct cursor {
@@ -24,7 +21,6 @@ struct cursor {
 	size_t line_start;    /* where that line starts */
 	const struct jsonrec_handler *h;
 	int stopped;          /* the handler asked to stop */
-	struct jsonrec_arena *arena;  /* for records; NULL when none are read */
 };
 
 static void
@@ -236,14 +232,6 @@ read_element(struct cursor *c)
 		if (c->buf[k] != ' ' && c->buf[k] != '\t')
 			began_line = 0;
 	const char *end = NULL;
-	const cJSON *rec = jsonrec_tree_parse(c->arena, c->buf + start, c->len - start, &end);
-	if (rec) {
-		c->stopped = deliver_one(c->h, rec, line);
-		jsonrec_arena_reset(c->arena);
-		advance_to(c, (size_t)(end - c->buf));
-		return 1;
-	}
-	jsonrec_arena_reset(c->arena);
 	cJSON *item = cJSON_ParseWithLengthOpts(c->buf + start, c->len - start, &end, 0);
 	if (item) {
 		c->stopped = deliver_one(c->h, item, line);
@@ -282,22 +270,20 @@ read_array(struct cursor *c)
 	}
 }
 
-static int read_line(const struct jsonrec_handler *h, struct jsonrec_arena *arena,
-                     const char *text, size_t len, int64_t line);
+static int read_line(const struct jsonrec_handler *h, const char *text, size_t len,
+                     int64_t line);
 
 static void
 read_lines_in_memory(const char *buf, size_t len, const struct jsonrec_handler *h)
 {
-	struct jsonrec_arena arena = JSONREC_ARENA_INIT;
 	size_t p = 0;
 	for (int64_t line = 1; p < len; line++) {
 		const char *nl = memchr(buf + p, '\n', len - p);
 		size_t end = nl ? (size_t)(nl - buf) : len;
-		if (read_line(h, &arena, buf + p, end - p, line))
-			break;
+		if (read_line(h, buf + p, end - p, line))
+			return;
 		p = end + 1;
 	}
-	jsonrec_arena_free(&arena);
 }
 
 /* A file whose first line is a JSON line broken at its very end looks
@@ -422,8 +408,7 @@ read_object(struct cursor *c)
 
 /* One JSON line (without its newline). */
 static int
-read_line(const struct jsonrec_handler *h, struct jsonrec_arena *arena, const char *text,
-          size_t len, int64_t line)
+read_line(const struct jsonrec_handler *h, const char *text, size_t len, int64_t line)
 {
 	if (line == 1 && len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0) {
 		text += 3;
@@ -437,13 +422,8 @@ read_line(const struct jsonrec_handler *h, struct jsonrec_arena *arena, const ch
 	if (start == len)
 		return 0;
 	const char *end = NULL;
-	const cJSON *rec = jsonrec_tree_parse(arena, text + start, len - start, &end);
-	cJSON *item = NULL;
-	if (!rec) {
-		jsonrec_arena_reset(arena);
-		rec = item = cJSON_ParseWithLengthOpts(text + start, len - start, &end, 0);
-	}
-	if (!rec) {
+	cJSON *item = cJSON_ParseWithLengthOpts(text + start, len - start, &end, 0);
+	if (!item) {
 		report_invalid(h, line, text, start, len, end);
 		return 0;
 	}
@@ -454,9 +434,8 @@ read_line(const struct jsonrec_handler *h, struct jsonrec_arena *arena, const ch
 	if (after < len)
 		report(h, line, "invalid JSON: text after the end of the record");
 	else
-		stop = deliver(h, rec, line);
+		stop = deliver(h, item, line);
 	cJSON_Delete(item);
-	jsonrec_arena_reset(arena);
 	return stop;
 }
 
@@ -499,14 +478,12 @@ static void
 read_document(const char *buf, size_t len, enum layout layout, size_t first,
               const struct jsonrec_handler *h)
 {
-	struct jsonrec_arena arena = JSONREC_ARENA_INIT;
-	struct cursor c = { buf, len, 0, 1, 0, h, 0, &arena };
+	struct cursor c = { buf, len, 0, 1, 0, h, 0 };
 	advance_to(&c, first);
 	if (layout == LAYOUT_ARRAY)
 		read_array(&c);
 	else
 		read_object(&c);
-	jsonrec_arena_free(&arena);
 	if (c.stopped || layout != LAYOUT_ARRAY)
 		return;
 	skip_space(&c);
@@ -529,7 +506,6 @@ static int
 read_lines_from_file(const struct ingest_input *in, const struct jsonrec_handler *h,
                      struct alibi_error *err)
 {
-	struct jsonrec_arena arena = JSONREC_ARENA_INIT;
 	struct linereader lr;
 	const char *line;
 	linereader_init(&lr, in->fp, JSONREC_MAX_LINE);
@@ -538,12 +514,11 @@ read_lines_from_file(const struct ingest_input *in, const struct jsonrec_handler
 			report(h, lr.lineno, "line longer than 512 MiB");
 			continue;
 		}
-		if (read_line(h, &arena, line, lr.len, lr.lineno))
+		if (read_line(h, line, lr.len, lr.lineno))
 			break;
 	}
 	int failed = ferror(in->fp);
 	linereader_free(&lr);
-	jsonrec_arena_free(&arena);
 	if (failed)
 		return alibi_error_set(err, ALIBI_EIO, "%s: read error", in->path);
 	return 0;
@@ -629,7 +604,7 @@ jsonrec_first_record(const char *buf, size_t len)
 		return len;
 	if (buf[first] != '{' && buf[first] != '[')
 		return len;
-	struct cursor c = { buf, len, 0, 1, 0, NULL, 0, NULL };
+	struct cursor c = { buf, len, 0, 1, 0, NULL, 0 };
 	advance_to(&c, first);
 	if (layout != LAYOUT_ARRAY) {
 		/* a JSON line is a record, unless it holds "messages" */
