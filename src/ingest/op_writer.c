@@ -82,6 +82,19 @@ write_batch(struct op_writer *w, struct op_batch *b, struct alibi_error *err)
 	return 0;
 }
 
+/* Records how writing b went; the caller holds the lock. */
+static void
+note_written(struct op_writer *w, const struct op_batch *b, int rc,
+             const struct alibi_error *err)
+{
+	if (rc && !w->failed) {
+		w->failed = 1;
+		w->err = *err;
+	}
+	if (!rc)
+		w->written += (int64_t)b->count;
+}
+
 static void *
 writer_main(void *arg)
 {
@@ -101,12 +114,8 @@ writer_main(void *arg)
 		struct alibi_error err = { 0 };
 		int rc = skip ? 0 : write_batch(w, b, &err);
 		pthread_mutex_lock(&w->lock);
-		if (rc && !w->failed) {
-			w->failed = 1;
-			w->err = err;
-		}
-		if (!rc && !skip)
-			w->written += (int64_t)b->count;
+		if (!skip)
+			note_written(w, b, rc, &err);
 		b->next = w->spare;
 		w->spare = b;
 		w->in_flight--;
@@ -255,12 +264,7 @@ write_filling_here(struct op_writer *w)
 	struct alibi_error err = { 0 };
 	int rc = write_batch(w, b, &err);
 	pthread_mutex_lock(&w->lock);
-	if (rc) {
-		w->failed = 1;
-		w->err = err;
-	} else {
-		w->written += (int64_t)b->count;
-	}
+	note_written(w, b, rc, &err);
 	pthread_mutex_unlock(&w->lock);
 	b->count = 0;
 	sb_reset(&b->text);
