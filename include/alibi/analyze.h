@@ -9,6 +9,7 @@
 
 #include <stdint.h>
 #include "alibi/error.h"
+#include "alibi/records.h"
 #include "alibi/rules.h"
 #include "alibi/store.h"
 
@@ -20,7 +21,25 @@ enum analyze_clock_zone {
 	ANALYZE_ZONE_ESTIMATE      /* estimate again, forgetting a given one */
 };
 
+/* Claims found ahead of analysis.  An import stores a transcript's
+ * messages long before it analyses their incident (the action logs are
+ * read in between), so a thread of the caller's can find the messages'
+ * claims meanwhile: claim_scans_new() makes the queue, the import adds
+ * each message as it is stored (the text is copied), and the thread runs
+ * claim_scans_work() with the rules analysis will use, until
+ * claim_scans_finish(); join it, then claim_scans_free().  Analysis given
+ * the queue (analyze_options.ahead) takes each message's claims from it
+ * when the row, text and rules are the same, and scans the others. */
+struct claim_scans;
+struct claim_scans *claim_scans_new(void);
+void claim_scans_add_message(struct claim_scans *s, int64_t message,
+                             const struct alibi_message *m);
+void claim_scans_work(struct claim_scans *s, const struct rules *r);
+void claim_scans_finish(struct claim_scans *s);
+void claim_scans_free(struct claim_scans *s);
+
 struct analyze_options {
+	struct claim_scans *ahead;  /* messages' claims found ahead, or NULL */
 	int has_clock_offset;      /* use clock_offset_us instead of estimating */
 	int64_t clock_offset_us;
 	enum analyze_clock_zone zone;

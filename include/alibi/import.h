@@ -15,6 +15,7 @@
 
 #include <stdint.h>
 #include "alibi/error.h"
+#include "alibi/records.h"
 #include "alibi/store.h"
 
 enum import_file_status {
@@ -43,6 +44,9 @@ struct import_report {
 	void (*file_done)(void *ctx, const char *path, const char *incident,
 	                  const char *format, enum import_file_status status,
 	                  int64_t records, int64_t errors, const char *why);
+	/* A message stored as row id (its file may still be rolled back,
+	 * and the row given to another message). */
+	void (*message)(void *ctx, int64_t id, const struct alibi_message *m);
 };
 
 struct import_result {

@@ -32,6 +32,17 @@ role_of(const char *role)
 	return ROLE_OTHER;
 }
 
+int
+claim_scan_kind(const char *role)
+{
+	switch (role_of(role)) {
+	case ROLE_ASSISTANT: return 0;
+	case ROLE_USER:
+	case ROLE_SYSTEM: return 1;
+	default: return -1;
+	}
+}
+
 static int
 fail(struct actx *a, const struct alibi_error *err)
 {
@@ -119,6 +130,7 @@ on_message(void *ctx, const struct store_message_row *r)
 	size_t mi = a->msg_count++;
 	struct amsg *m = &a->msgs[mi];
 	memset(m, 0, sizeof *m);
+	m->ahead = CLAIM_SCANS_NONE;
 	m->id = r->id;
 	m->seq = r->seq;
 	m->ts = r->m.ts;
@@ -129,14 +141,15 @@ on_message(void *ctx, const struct store_message_row *r)
 		a->first_msg_ts = m->ts;
 	if (!r->m.text)
 		return 0;
-	/* claims and instructions are looked for on the scans' thread while
-	 * the ops are read (add_scanned) */
-	if (m->role == ROLE_ASSISTANT) {
+	/* claims and instructions are taken from those found ahead, or looked
+	 * for on the scans' thread while the ops are read (add_scanned) */
+	int kind = claim_scan_kind(r->m.role);
+	if (kind >= 0) {
 		m->text = xstrdup(r->m.text);
-		claim_scans_add(a->scans, 0, m->text, mi);
-	} else if (m->role == ROLE_USER || m->role == ROLE_SYSTEM) {
-		m->text = xstrdup(r->m.text);
-		claim_scans_add(a->scans, 1, m->text, mi);
+		m->ahead = a->ahead ? claim_scans_find(a->ahead, a->rules, m->id, kind, m->text)
+		                    : CLAIM_SCANS_NONE;
+		if (m->ahead == CLAIM_SCANS_NONE)
+			claim_scans_add(a->scans, kind, m->text, mi);
 	} else if (m->role == ROLE_TOOL) {
 		values_note_tool_message(a, mi, r->m.text);
 	}
@@ -442,25 +455,31 @@ actx_free(struct actx *a)
 }
 
 /* The claims and instructions of every message, in message order, as
- * the scans found them.  A message's text is then kept only when the
- * findings may quote it (see struct amsg); the others go as soon as their
- * scan is taken, before the claims grow to take their place. */
+ * the scans found them: those found ahead, or the next of the queue (the
+ * others, in the same order).  A message's text is then kept only when
+ * the findings may quote it (see struct amsg); the others go as soon as
+ * their scan is taken, before the claims grow to take their place. */
 static int
 add_scanned(struct actx *a)
 {
-	size_t n = claim_scans_count(a->scans);
+	size_t queued = 0;
 	int spoke = 0;
-	for (size_t i = 0; i < n && !a->failed; i++) {
+	for (size_t mi = 0; mi < a->msg_count && !a->failed; mi++) {
+		struct amsg *m = &a->msgs[mi];
+		if (!m->text)
+			continue;
 		struct claim_hits h = { 0 };
-		size_t mi;
+		size_t tag;
 		int instructions;
-		claim_scans_take(a->scans, i, &h, &mi, &instructions);
+		if (m->ahead != CLAIM_SCANS_NONE)
+			claim_scans_take(a->ahead, a->rules, m->ahead, &h, &tag, &instructions);
+		else
+			claim_scans_take(a->scans, a->rules, queued++, &h, &tag, &instructions);
 		size_t found = a->claim_count + a->instr_count;
 		if (instructions)
 			add_instructions(a, mi, h);
 		else
 			add_claims(a, mi, h);
-		struct amsg *m = &a->msgs[mi];
 		if (a->claim_count + a->instr_count > found)
 			continue;
 		if (!spoke && m->role == ROLE_ASSISTANT && *m->text) {
@@ -528,6 +547,7 @@ analyze_incident(struct store *st, int64_t incident, const struct rules *rules,
 	a.incident = incident;
 	a.rules = rules;
 	a.opt = opt;
+	a.ahead = opt ? opt->ahead : NULL;
 	a.err = err;
 	a.first_msg_ts = ALIBI_TS_NONE;
 	pool_init(&a.pool);

@@ -177,17 +177,27 @@ void claims_scan(const struct rules *r, int instructions, const char *text,
                  size_t len, struct claim_hits *out);
 void claim_hits_free(struct claim_hits *h);
 
-/* claims_scan() of many texts, on a second thread (claim_scans.c): add
- * queues a text (which must live until stop) with a tag of the caller's;
- * take returns the i-th text's hits, in the order added, scanning it on
- * the spot if the worker has not started it. */
-struct claim_scans;
+/* claims_scan() of many texts, on another thread (claim_scans.c).
+ * claim_scans_start() runs a worker with r; add queues a text (which must
+ * live until stop) with a tag of the caller's; take returns the i-th
+ * text's hits, in the order added, scanning it with r on the spot if the
+ * worker has not started it; stop ends the worker and frees the queue.
+ * The public half (alibi/analyze.h) is an import's: a queue of stored
+ * messages, copied, that a thread of the caller's works on. */
 struct claim_scans *claim_scans_start(const struct rules *r);
 void claim_scans_add(struct claim_scans *s, int instructions, const char *text, size_t tag);
-size_t claim_scans_count(struct claim_scans *s);
-void claim_scans_take(struct claim_scans *s, size_t i, struct claim_hits *out, size_t *tag,
-                      int *instructions);
+void claim_scans_take(struct claim_scans *s, const struct rules *r, size_t i,
+                      struct claim_hits *out, size_t *tag, int *instructions);
 void claim_scans_stop(struct claim_scans *s);
+/* The job of message row `message`, queued by claim_scans_add_message()
+ * with the same text and kind and worked on with rules r, or
+ * CLAIM_SCANS_NONE; each job is found once. */
+#define CLAIM_SCANS_NONE ((size_t)-1)
+size_t claim_scans_find(struct claim_scans *s, const struct rules *r, int64_t message,
+                        int instructions, const char *text);
+/* What a message of this role is scanned for: 0 claims (the agent's
+ * words), 1 instructions (the operator's), -1 nothing. */
+int claim_scan_kind(const char *role);
 
 /* ---- objects: what a claim's object refers to ---- */
 struct objref {
@@ -335,6 +345,7 @@ struct amsg {
 	 * whether the agent spoke at all). */
 	char *text;
 	const char *source;   /* interned */
+	size_t ahead;         /* its job in actx.ahead, or CLAIM_SCANS_NONE */
 };
 
 struct atc {
@@ -417,6 +428,7 @@ struct actx {
 	const struct analyze_options *opt;
 	struct pool pool;
 	struct claim_scans *scans;   /* messages' claims, found while ops are read */
+	struct claim_scans *ahead;   /* and those found before analysis (opt) */
 
 	struct amsg *msgs;
 	size_t msg_count, msg_cap;

@@ -1,14 +1,20 @@
-/* claim_scans.c — the claims of an incident's messages, found on a second
- * thread while analysis reads the ops.
+/* claim_scans.c — the claims of messages, found on another thread than
+ * the one that wants them.
  *
  * Matching every claim rule against every message is most of an
  * analysis's work on a long transcript, and it needs nothing but the
- * text and the rules (which are only read).  Analysis queues each
- * message's text as it streams by; a worker scans them in order while
- * the caller goes on with tool calls and ops; the caller then takes the
- * results in the same order, scanning itself whatever the worker has not
- * started, so the two finish together.  The results, and the order they
- * are stored in, are those of scanning each message on the spot. */
+ * text and the rules (which are only read).  So texts are queued and a
+ * worker scans them in order, while the caller goes on; the caller then
+ * takes the results, scanning itself whatever the worker has not
+ * started, so the two finish together.  The results are those of
+ * scanning each text on the spot.
+ *
+ * Two callers use it.  Analysis queues each message's text as it streams
+ * by and reads the ops meanwhile (claim_scans_start).  An import queues
+ * each message as it is stored, long before the action logs after it are
+ * read and the incident analysed (claim_scans_new, claim_scans_work on
+ * the caller's thread); analysis then finds the message there by its row
+ * and a digest of its text, and takes the claims instead of scanning. */
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,16 +25,20 @@
 enum scan_state { SCAN_QUEUED, SCAN_RUNNING, SCAN_DONE };
 
 struct scan_job {
-	const char *text;           /* the caller's; lives until the scans stop */
+	const char *text;           /* lives until the scans stop, or until... */
+	char *owned;                /* ...scanned, when the queue holds a copy */
 	int instructions;
 	size_t tag;
+	int64_t message;            /* the message's row, for claim_scans_find */
+	uint64_t digest;            /* of the text and the rules asked for */
+	int found;                  /* claim_scans_find gave it out */
 	enum scan_state state;
 	struct claim_hits hits;
 };
 
 struct claim_scans {
-	const struct rules *rules;
-	int threaded;
+	const struct rules *rules;  /* the worker's, once it has them */
+	int threaded;               /* claim_scans_start made the thread */
 	pthread_t thread;
 	pthread_mutex_t lock;
 	pthread_cond_t queued;      /* the worker waits for a job or the stop */
@@ -37,19 +47,84 @@ struct claim_scans {
 	size_t count, cap;
 	size_t next;                /* the first job nobody has started */
 	int stopping;
+	/* the jobs by message row (claim_scans_add_message), open addressing:
+	 * job index + 1, 0 for an empty slot */
+	size_t *by_message;
+	size_t slots;
 };
+
+static uint64_t
+text_digest(int instructions, const char *text)
+{
+	uint64_t h = 14695981039346656037u ^ (uint64_t)(instructions != 0);   /* FNV-1a */
+	for (const unsigned char *p = (const unsigned char *)text; *p; p++)
+		h = (h ^ *p) * 1099511628211u;
+	return h;
+}
+
+static size_t
+slot_of(const struct claim_scans *s, int64_t message)
+{
+	uint64_t h = (uint64_t)message * 11400714819323198485u;   /* Fibonacci hashing */
+	size_t j = (size_t)(h >> 32) & (s->slots - 1);
+	while (s->by_message[j] && s->jobs[s->by_message[j] - 1].message != message)
+		j = (j + 1) & (s->slots - 1);
+	return j;
+}
+
+/* Files job i under its message row; a row filed again (a file whose
+ * transaction was rolled back gave its rows to the next) points to the
+ * newer job. */
+static void
+file_by_message(struct claim_scans *s, size_t i)
+{
+	if ((s->count + 1) * 2 > s->slots) {
+		size_t *old = s->by_message, old_slots = s->slots;
+		s->slots = s->slots ? s->slots * 2 : 64;
+		s->by_message = xcalloc(s->slots, sizeof *s->by_message);
+		for (size_t k = 0; k < old_slots; k++)
+			if (old[k])
+				s->by_message[slot_of(s, s->jobs[old[k] - 1].message)] = old[k];
+		free(old);
+	}
+	s->by_message[slot_of(s, s->jobs[i].message)] = i + 1;
+}
 
 static void
 scan(const struct rules *r, struct scan_job *j)
 {
 	claims_scan(r, j->instructions, j->text, strlen(j->text), &j->hits);
+	free(j->owned);             /* the hits keep offsets, not the text */
+	j->owned = NULL;
+	j->text = NULL;
 }
 
-static void *
-worker_main(void *arg)
+/* Puts the outcome of scanning copy back into job (under the lock: only
+ * what the scan changed, as find() may have marked the job meanwhile). */
+static void
+scanned(struct scan_job *job, const struct scan_job *copy)
 {
-	struct claim_scans *s = arg;
+	job->hits = copy->hits;
+	job->text = copy->text;
+	job->owned = copy->owned;
+	job->state = SCAN_DONE;
+}
+
+struct claim_scans *
+claim_scans_new(void)
+{
+	struct claim_scans *s = xcalloc(1, sizeof *s);
+	pthread_mutex_init(&s->lock, NULL);
+	pthread_cond_init(&s->queued, NULL);
+	pthread_cond_init(&s->done, NULL);
+	return s;
+}
+
+void
+claim_scans_work(struct claim_scans *s, const struct rules *r)
+{
 	pthread_mutex_lock(&s->lock);
+	s->rules = r;
 	for (;;) {
 		while (s->next < s->count && s->jobs[s->next].state != SCAN_QUEUED)
 			s->next++;   /* the caller scanned it itself */
@@ -65,57 +140,94 @@ worker_main(void *arg)
 		 * the scan works on a copy of the job. */
 		struct scan_job j = s->jobs[i];
 		pthread_mutex_unlock(&s->lock);
-		scan(s->rules, &j);
+		scan(r, &j);
 		pthread_mutex_lock(&s->lock);
-		s->jobs[i].hits = j.hits;
-		s->jobs[i].state = SCAN_DONE;
+		scanned(&s->jobs[i], &j);
 		pthread_cond_broadcast(&s->done);
 	}
 	pthread_mutex_unlock(&s->lock);
+}
+
+static void *
+worker_main(void *arg)
+{
+	struct claim_scans *s = arg;
+	claim_scans_work(s, s->rules);
 	return NULL;
 }
 
 struct claim_scans *
 claim_scans_start(const struct rules *r)
 {
-	struct claim_scans *s = xcalloc(1, sizeof *s);
+	struct claim_scans *s = claim_scans_new();
 	s->rules = r;
-	pthread_mutex_init(&s->lock, NULL);
-	pthread_cond_init(&s->queued, NULL);
-	pthread_cond_init(&s->done, NULL);
 	s->threaded = pthread_create(&s->thread, NULL, worker_main, s) == 0;
 	return s;
+}
+
+static struct scan_job *
+queue_job(struct claim_scans *s, int instructions, const char *text)
+{
+	void *items = s->jobs;
+	grow_array(&items, sizeof *s->jobs, &s->cap, s->count + 1);
+	s->jobs = items;
+	struct scan_job *j = &s->jobs[s->count++];
+	memset(j, 0, sizeof *j);
+	j->text = text;
+	j->instructions = instructions;
+	return j;
 }
 
 void
 claim_scans_add(struct claim_scans *s, int instructions, const char *text, size_t tag)
 {
 	pthread_mutex_lock(&s->lock);
-	void *items = s->jobs;
-	grow_array(&items, sizeof *s->jobs, &s->cap, s->count + 1);
-	s->jobs = items;
-	struct scan_job *j = &s->jobs[s->count];
-	memset(j, 0, sizeof *j);
-	j->text = text;
-	j->instructions = instructions;
-	j->tag = tag;
-	s->count++;
+	queue_job(s, instructions, text)->tag = tag;
+	pthread_cond_signal(&s->queued);
+	pthread_mutex_unlock(&s->lock);
+}
+
+void
+claim_scans_add_message(struct claim_scans *s, int64_t message, const struct alibi_message *m)
+{
+	int instructions = claim_scan_kind(m->role);
+	if (instructions < 0 || !m->text || message <= 0)
+		return;
+	uint64_t digest = text_digest(instructions, m->text);
+	char *copy = xstrdup(m->text);
+	pthread_mutex_lock(&s->lock);
+	struct scan_job *j = queue_job(s, instructions, copy);
+	j->owned = copy;
+	j->message = message;
+	j->digest = digest;
+	file_by_message(s, s->count - 1);
 	pthread_cond_signal(&s->queued);
 	pthread_mutex_unlock(&s->lock);
 }
 
 size_t
-claim_scans_count(struct claim_scans *s)
+claim_scans_find(struct claim_scans *s, const struct rules *r, int64_t message,
+                 int instructions, const char *text)
 {
+	size_t found = CLAIM_SCANS_NONE;
+	uint64_t digest = text_digest(instructions, text);
 	pthread_mutex_lock(&s->lock);
-	size_t n = s->count;
+	if (s->slots && s->rules == r) {
+		size_t k = s->by_message[slot_of(s, message)];
+		struct scan_job *j = k ? &s->jobs[k - 1] : NULL;
+		/* given out once: a second analysis in the same run scans anew */
+		if (j && !j->found && j->digest == digest && j->instructions == instructions) {
+			j->found = 1;
+			found = k - 1;
+		}
+	}
 	pthread_mutex_unlock(&s->lock);
-	return n;
+	return found;
 }
 
 void
-claim_scans_take(struct claim_scans *s, size_t i, struct claim_hits *out, size_t *tag,
-                 int *instructions)
+claim_scans_take(struct claim_scans *s, const struct rules *r, size_t i,
+                 struct claim_hits *out, size_t *tag, int *instructions)
 {
 	pthread_mutex_lock(&s->lock);
 	*tag = s->jobs[i].tag;
@@ -125,10 +237,9 @@ claim_scans_take(struct claim_scans *s, size_t i, struct claim_hits *out, size_t
 		s->jobs[i].state = SCAN_RUNNING;
 		struct scan_job j = s->jobs[i];
 		pthread_mutex_unlock(&s->lock);
-		scan(s->rules, &j);
+		scan(r, &j);
 		pthread_mutex_lock(&s->lock);
-		s->jobs[i].hits = j.hits;
-		s->jobs[i].state = SCAN_DONE;
+		scanned(&s->jobs[i], &j);
 	}
 	while (s->jobs[i].state != SCAN_DONE)
 		pthread_cond_wait(&s->done, &s->lock);
@@ -138,22 +249,39 @@ claim_scans_take(struct claim_scans *s, size_t i, struct claim_hits *out, size_t
 }
 
 void
+claim_scans_finish(struct claim_scans *s)
+{
+	pthread_mutex_lock(&s->lock);
+	s->stopping = 1;
+	s->next = s->count;         /* what is left is not wanted */
+	pthread_cond_broadcast(&s->queued);
+	pthread_mutex_unlock(&s->lock);
+}
+
+void
+claim_scans_free(struct claim_scans *s)
+{
+	if (!s)
+		return;
+	for (size_t i = 0; i < s->count; i++) {
+		claim_hits_free(&s->jobs[i].hits);
+		free(s->jobs[i].owned);
+	}
+	pthread_cond_destroy(&s->done);
+	pthread_cond_destroy(&s->queued);
+	pthread_mutex_destroy(&s->lock);
+	free(s->by_message);
+	free(s->jobs);
+	free(s);
+}
+
+void
 claim_scans_stop(struct claim_scans *s)
 {
 	if (!s)
 		return;
-	pthread_mutex_lock(&s->lock);
-	s->stopping = 1;
-	s->next = s->count;         /* what is left is not wanted */
-	pthread_cond_signal(&s->queued);
-	pthread_mutex_unlock(&s->lock);
+	claim_scans_finish(s);
 	if (s->threaded)
 		pthread_join(s->thread, NULL);
-	for (size_t i = 0; i < s->count; i++)
-		claim_hits_free(&s->jobs[i].hits);
-	pthread_cond_destroy(&s->done);
-	pthread_cond_destroy(&s->queued);
-	pthread_mutex_destroy(&s->lock);
-	free(s->jobs);
-	free(s);
+	claim_scans_free(s);
 }

@@ -119,22 +119,39 @@ cli_print_safe(const char *s)
  * one import may analyse thousands (an eval log's samples), so they are
  * compiled once a run and kept until it ends.  An import starts the
  * compiling on a thread of its own (cli_rules_prefetch) so that it runs
- * while the files are read instead of after. */
+ * while the files are read instead of after; the thread then finds the
+ * claims of the messages the import stores (cli_scan_ahead), while the
+ * action logs after them are read, until cli_rules_prefetch_end(). */
 static struct {
 	struct rules *rules;         /* compiled for path */
 	const char *path;
-	pthread_t thread;            /* compiling them, when started */
+	pthread_t thread;            /* compiling them, then scanning ahead */
 	int started;
-	int rc;                      /* the thread's result */
+	pthread_mutex_t lock;
+	pthread_cond_t compiled;
+	int ready;                   /* the thread has compiled: rc, err */
+	int waited;                  /* and run_rules() has taken the result */
+	int rc;
 	struct alibi_error err;
-} run_rules_state;
+	struct claim_scans *ahead;   /* the messages stored, for the thread */
+} run_rules_state = { .lock = PTHREAD_MUTEX_INITIALIZER, .compiled = PTHREAD_COND_INITIALIZER };
 
 static void *
 compile_rules_main(void *arg)
 {
 	(void)arg;
-	run_rules_state.rc = rules_load_all(run_rules_state.path, &run_rules_state.rules,
-	                                    &run_rules_state.err);
+	struct rules *rules = NULL;
+	struct alibi_error err = { 0 };
+	int rc = rules_load_all(run_rules_state.path, &rules, &err);
+	pthread_mutex_lock(&run_rules_state.lock);
+	run_rules_state.rules = rules;
+	run_rules_state.rc = rc;
+	run_rules_state.err = err;
+	run_rules_state.ready = 1;
+	pthread_cond_broadcast(&run_rules_state.compiled);
+	pthread_mutex_unlock(&run_rules_state.lock);
+	if (!rc)
+		claim_scans_work(run_rules_state.ahead, rules);
 	return NULL;
 }
 
@@ -144,18 +161,48 @@ cli_rules_prefetch(const struct cli *cli)
 	if (run_rules_state.started || run_rules_state.rules)
 		return;
 	run_rules_state.path = cli->rules_path;
+	run_rules_state.ahead = claim_scans_new();
+	run_rules_state.ready = run_rules_state.waited = 0;
 	run_rules_state.started =
 		pthread_create(&run_rules_state.thread, NULL, compile_rules_main, NULL) == 0;
+	if (!run_rules_state.started) {
+		claim_scans_free(run_rules_state.ahead);
+		run_rules_state.ahead = NULL;
+	}
 }
 
-/* Waits for the compiling cli_rules_prefetch() started, if any. */
-static int
-join_prefetch(struct alibi_error *err)
+void
+cli_scan_ahead(int64_t message, const struct alibi_message *m)
+{
+	if (run_rules_state.ahead)
+		claim_scans_add_message(run_rules_state.ahead, message, m);
+}
+
+void
+cli_rules_prefetch_end(void)
 {
 	if (!run_rules_state.started)
-		return 0;
+		return;
+	claim_scans_finish(run_rules_state.ahead);
 	pthread_join(run_rules_state.thread, NULL);
+	claim_scans_free(run_rules_state.ahead);
+	run_rules_state.ahead = NULL;
 	run_rules_state.started = 0;
+	run_rules_state.waited = 1;
+}
+
+/* Waits for the compiling cli_rules_prefetch() started, if any; its
+ * failure is told once, as a compile of our own would tell it. */
+static int
+wait_prefetch(struct alibi_error *err)
+{
+	if (!run_rules_state.started || run_rules_state.waited)
+		return 0;
+	pthread_mutex_lock(&run_rules_state.lock);
+	while (!run_rules_state.ready)
+		pthread_cond_wait(&run_rules_state.compiled, &run_rules_state.lock);
+	pthread_mutex_unlock(&run_rules_state.lock);
+	run_rules_state.waited = 1;
 	if (run_rules_state.rc) {
 		*err = run_rules_state.err;
 		run_rules_state.path = NULL;
@@ -167,7 +214,7 @@ join_prefetch(struct alibi_error *err)
 static struct rules *
 run_rules(const struct cli *cli, struct alibi_error *err)
 {
-	if (join_prefetch(err))
+	if (wait_prefetch(err))
 		return NULL;
 	if (run_rules_state.rules && run_rules_state.path == cli->rules_path)
 		return run_rules_state.rules;
@@ -188,8 +235,12 @@ cli_analyze(const struct cli *cli, struct store *st, int64_t incident,
 	struct rules *rules = run_rules(cli, err);
 	if (!rules)
 		return err->code;
-	struct analyze_options none = { 0 };
-	return analyze_incident(st, incident, rules, opt ? opt : &none, sum, err);
+	struct analyze_options with_ahead = { 0 };
+	if (opt)
+		with_ahead = *opt;
+	/* used only where the thread scanned with these same rules */
+	with_ahead.ahead = run_rules_state.ahead;
+	return analyze_incident(st, incident, rules, &with_ahead, sum, err);
 }
 
 int

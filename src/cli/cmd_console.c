@@ -65,6 +65,13 @@ report_file_done(void *ctx, const char *path, const char *incident,
 	}
 }
 
+static void
+scan_ahead(void *ctx, int64_t id, const struct alibi_message *m)
+{
+	(void)ctx;
+	cli_scan_ahead(id, m);
+}
+
 /* Imports and analyses; *open gets the incident to open when exactly
  * one was touched.  Returns an exit code (EXIT_PARTIAL when records or
  * files were skipped). */
@@ -74,24 +81,23 @@ import_and_analyze(struct cli *cli, struct store *st, const char *const *paths,
                    struct strbuf *note)
 {
 	struct progress prog = { 0 };
-	struct import_report report = { &prog, report_bad_record, report_file_done };
+	struct import_report report = { &prog, report_bad_record, report_file_done, scan_ahead };
 	struct import_options opt = { NULL, NULL, 0 };
 	struct import_result res;
 	struct alibi_error err = { 0 };
 	memset(&res, 0, sizeof res);
 	cli_rules_prefetch(cli);
 	cli_error("importing %zu path%s (Ctrl-C stops)", count, count == 1 ? "" : "s");
-	if (import_paths(st, paths, count, &opt, &report, &res, &err)) {
-		import_result_free(&res);
-		return cli_fail(&err);
-	}
-	for (size_t i = 0; i < res.incident_count; i++) {
+	int failed = import_paths(st, paths, count, &opt, &report, &res, &err);
+	for (size_t i = 0; !failed && i < res.incident_count; i++) {
 		struct analyze_summary sum;
 		memset(&sum, 0, sizeof sum);
-		if (cli_analyze(cli, st, res.incidents[i], aopt, &sum, &err)) {
-			import_result_free(&res);
-			return cli_fail(&err);
-		}
+		failed = cli_analyze(cli, st, res.incidents[i], aopt, &sum, &err);
+	}
+	cli_rules_prefetch_end();
+	if (failed) {
+		import_result_free(&res);
+		return cli_fail(&err);
 	}
 	if (res.incident_count == 1)
 		*open = res.incidents[0];

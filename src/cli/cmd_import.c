@@ -78,6 +78,13 @@ struct findings_count {
 	char slug[256];
 };
 
+static void
+scan_ahead(void *ctx, int64_t id, const struct alibi_message *m)
+{
+	(void)ctx;
+	cli_scan_ahead(id, m);
+}
+
 static int
 count_findings(void *ctx, const struct store_incident *inc)
 {
@@ -188,9 +195,11 @@ cmd_import(struct cli *cli, int argc, char **argv)
 	cli_rules_prefetch(cli);
 	struct alibi_error err = { 0 };
 	struct store *st = NULL;
-	if (cli_open_store(cli, STORE_CREATE, &st, &err))
+	if (cli_open_store(cli, STORE_CREATE, &st, &err)) {
+		cli_rules_prefetch_end();
 		return cli_fail(&err);
-	struct import_report report = { NULL, print_bad_record, print_file_done };
+	}
+	struct import_report report = { NULL, print_bad_record, print_file_done, scan_ahead };
 	struct import_result res;
 	int rc = import_paths(st, (const char *const *)argv + optind, (size_t)(argc - optind),
 	                      &opt, &report, &res, &err);
@@ -206,6 +215,7 @@ cmd_import(struct cli *cli, int argc, char **argv)
 		if (rc == EXIT_OK && (res.files_partial || res.files_unrecognised || res.files_failed))
 			rc = EXIT_PARTIAL;
 	}
+	cli_rules_prefetch_end();
 	import_result_free(&res);
 	store_close(st);
 	return rc;

@@ -71,6 +71,8 @@ sink_message(void *ctx, const struct alibi_message *m)
 	int64_t id = 0;
 	if (part && store_add_message(f->st, part->incident, part->source, m, &id, &err))
 		note_failure(f, &err);
+	else if (part && f->report && f->report->message)
+		f->report->message(f->report->ctx, id, m);
 	return id;
 }
 
