@@ -149,7 +149,7 @@ on_message(void *ctx, const struct store_message_row *r)
 		m->ahead = a->ahead ? claim_scans_find(a->ahead, a->rules, m->id, kind, m->text)
 		                    : CLAIM_SCANS_NONE;
 		if (m->ahead == CLAIM_SCANS_NONE)
-			claim_scans_add(a->scans, kind, m->text, mi);
+			claim_scans_add(a->scans, kind, m->text);
 	} else if (m->role == ROLE_TOOL) {
 		values_note_tool_message(a, mi, r->m.text);
 	}
@@ -469,12 +469,11 @@ add_scanned(struct actx *a)
 		if (!m->text)
 			continue;
 		struct claim_hits h = { 0 };
-		size_t tag;
 		int instructions;
 		if (m->ahead != CLAIM_SCANS_NONE)
-			claim_scans_take(a->ahead, a->rules, m->ahead, &h, &tag, &instructions);
+			claim_scans_take(a->ahead, a->rules, m->ahead, &h, &instructions);
 		else
-			claim_scans_take(a->scans, a->rules, queued++, &h, &tag, &instructions);
+			claim_scans_take(a->scans, a->rules, queued++, &h, &instructions);
 		size_t found = a->claim_count + a->instr_count;
 		if (instructions)
 			add_instructions(a, mi, h);

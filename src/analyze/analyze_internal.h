@@ -179,15 +179,15 @@ void claim_hits_free(struct claim_hits *h);
 
 /* claims_scan() of many texts, on another thread (claim_scans.c).
  * claim_scans_start() runs a worker with r; add queues a text (which must
- * live until stop) with a tag of the caller's; take returns the i-th
+ * live until stop); take returns the i-th
  * text's hits, in the order added, scanning it with r on the spot if the
  * worker has not started it; stop ends the worker and frees the queue.
  * The public half (alibi/analyze.h) is an import's: a queue of stored
  * messages, copied, that a thread of the caller's works on. */
 struct claim_scans *claim_scans_start(const struct rules *r);
-void claim_scans_add(struct claim_scans *s, int instructions, const char *text, size_t tag);
+void claim_scans_add(struct claim_scans *s, int instructions, const char *text);
 void claim_scans_take(struct claim_scans *s, const struct rules *r, size_t i,
-                      struct claim_hits *out, size_t *tag, int *instructions);
+                      struct claim_hits *out, int *instructions);
 void claim_scans_stop(struct claim_scans *s);
 /* The job of message row `message`, queued by claim_scans_add_message()
  * with the same text and kind and worked on with rules r, or

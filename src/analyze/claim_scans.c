@@ -24,16 +24,17 @@
 
 enum scan_state { SCAN_QUEUED, SCAN_RUNNING, SCAN_DONE };
 
+/* One text to scan; an import queues tens of thousands of them (one per
+ * message) and keeps them until analysis, so it is kept small. */
 struct scan_job {
-	const char *text;           /* lives until the scans stop, or until... */
-	char *owned;                /* ...scanned, when the queue holds a copy */
-	int instructions;
-	size_t tag;
+	const char *text;           /* until scanned: the caller's, or a copy */
 	int64_t message;            /* the message's row, for claim_scans_find */
-	uint64_t digest;            /* of the text and the rules asked for */
-	int found;                  /* claim_scans_find gave it out */
-	enum scan_state state;
+	uint64_t digest;            /* of the text and what it is scanned for */
 	struct claim_hits hits;
+	uint8_t instructions;
+	uint8_t owned;              /* text is the queue's copy */
+	uint8_t found;              /* claim_scans_find gave it out */
+	uint8_t state;              /* enum scan_state */
 };
 
 struct claim_scans {
@@ -49,7 +50,7 @@ struct claim_scans {
 	int stopping;
 	/* the jobs by message row (claim_scans_add_message), open addressing:
 	 * job index + 1, 0 for an empty slot */
-	size_t *by_message;
+	uint32_t *by_message;
 	size_t slots;
 };
 
@@ -79,7 +80,8 @@ static void
 file_by_message(struct claim_scans *s, size_t i)
 {
 	if ((s->count + 1) * 2 > s->slots) {
-		size_t *old = s->by_message, old_slots = s->slots;
+		uint32_t *old = s->by_message;
+		size_t old_slots = s->slots;
 		s->slots = s->slots ? s->slots * 2 : 64;
 		s->by_message = xcalloc(s->slots, sizeof *s->by_message);
 		for (size_t k = 0; k < old_slots; k++)
@@ -87,15 +89,16 @@ file_by_message(struct claim_scans *s, size_t i)
 				s->by_message[slot_of(s, s->jobs[old[k] - 1].message)] = old[k];
 		free(old);
 	}
-	s->by_message[slot_of(s, s->jobs[i].message)] = i + 1;
+	s->by_message[slot_of(s, s->jobs[i].message)] = (uint32_t)(i + 1);
 }
 
 static void
 scan(const struct rules *r, struct scan_job *j)
 {
 	claims_scan(r, j->instructions, j->text, strlen(j->text), &j->hits);
-	free(j->owned);             /* the hits keep offsets, not the text */
-	j->owned = NULL;
+	if (j->owned)               /* the hits keep offsets, not the text */
+		free((char *)j->text);
+	j->owned = 0;
 	j->text = NULL;
 }
 
@@ -174,15 +177,16 @@ queue_job(struct claim_scans *s, int instructions, const char *text)
 	struct scan_job *j = &s->jobs[s->count++];
 	memset(j, 0, sizeof *j);
 	j->text = text;
-	j->instructions = instructions;
+	j->instructions = instructions != 0;
+	j->state = SCAN_QUEUED;
 	return j;
 }
 
 void
-claim_scans_add(struct claim_scans *s, int instructions, const char *text, size_t tag)
+claim_scans_add(struct claim_scans *s, int instructions, const char *text)
 {
 	pthread_mutex_lock(&s->lock);
-	queue_job(s, instructions, text)->tag = tag;
+	queue_job(s, instructions, text);
 	pthread_cond_signal(&s->queued);
 	pthread_mutex_unlock(&s->lock);
 }
@@ -197,7 +201,7 @@ claim_scans_add_message(struct claim_scans *s, int64_t message, const struct ali
 	char *copy = xstrdup(m->text);
 	pthread_mutex_lock(&s->lock);
 	struct scan_job *j = queue_job(s, instructions, copy);
-	j->owned = copy;
+	j->owned = 1;
 	j->message = message;
 	j->digest = digest;
 	file_by_message(s, s->count - 1);
@@ -216,7 +220,7 @@ claim_scans_find(struct claim_scans *s, const struct rules *r, int64_t message,
 		size_t k = s->by_message[slot_of(s, message)];
 		struct scan_job *j = k ? &s->jobs[k - 1] : NULL;
 		/* given out once: a second analysis in the same run scans anew */
-		if (j && !j->found && j->digest == digest && j->instructions == instructions) {
+		if (j && !j->found && j->digest == digest && j->instructions == (instructions != 0)) {
 			j->found = 1;
 			found = k - 1;
 		}
@@ -227,10 +231,9 @@ claim_scans_find(struct claim_scans *s, const struct rules *r, int64_t message,
 
 void
 claim_scans_take(struct claim_scans *s, const struct rules *r, size_t i,
-                 struct claim_hits *out, size_t *tag, int *instructions)
+                 struct claim_hits *out, int *instructions)
 {
 	pthread_mutex_lock(&s->lock);
-	*tag = s->jobs[i].tag;
 	*instructions = s->jobs[i].instructions;
 	if (s->jobs[i].state == SCAN_QUEUED) {
 		/* Not started: scanned here (the worker steps over it). */
@@ -265,7 +268,8 @@ claim_scans_free(struct claim_scans *s)
 		return;
 	for (size_t i = 0; i < s->count; i++) {
 		claim_hits_free(&s->jobs[i].hits);
-		free(s->jobs[i].owned);
+		if (s->jobs[i].owned)
+			free((char *)s->jobs[i].text);
 	}
 	pthread_cond_destroy(&s->done);
 	pthread_cond_destroy(&s->queued);
