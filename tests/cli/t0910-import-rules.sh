@@ -26,4 +26,25 @@ test_expect_success 'the rules given with --rules are the ones the analysis used
 	! grep -q "^HIGH *exfiltration " low
 '
 
+# The claims are found while the action logs are read, by the thread that
+# compiled the rules; analysing again afterwards finds the same ones.
+test_expect_success 'the claims an import finds are those a later analysis finds' '
+	alibi import --db again.db "$TOP/sample-logs/peer-preservation" "$TOP/sample-logs/score-inflation" >out 2>err &&
+	q="SELECT message, rule, start, \"end\", verb, object, negated, text FROM claims ORDER BY message, start, rule" &&
+	alibi sql --db again.db "$q" >imported &&
+	test $(wc -l <imported) -gt 10 &&
+	alibi analyze --db again.db peer-preservation >out 2>err &&
+	alibi analyze --db again.db score-inflation >out 2>err &&
+	alibi sql --db again.db "$q" >analysed &&
+	test_cmp imported analysed
+'
+
+test_expect_success 'the claims found during the import follow --rules' '
+	printf "drop report.delete.did\n" >drop.rules &&
+	alibi --rules drop.rules import --db drop.db "$TOP/sample-logs/peer-preservation" >out 2>err &&
+	alibi sql --db drop.db "SELECT rule FROM claims" >rules &&
+	grep -q "^report.delete.and" rules &&
+	! grep -q "^report.delete.did" rules
+'
+
 test_done
