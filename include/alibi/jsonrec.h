@@ -48,6 +48,12 @@ int jsonrec_read(const struct ingest_input *in, const struct jsonrec_handler *h,
 /* Reads the records held in memory, e.g. a file's head, whose last record
  * is usually cut short (and reported to bad()). */
 void jsonrec_read_buffer(const char *buf, size_t len, const struct jsonrec_handler *h);
+/* Detection asks every format about the same head, and most of them read
+ * its records: between begin and end, jsonrec_read_buffer() of exactly
+ * buf and len (on this thread) reads them once and hands each reader the
+ * same records and problems, in the same order. */
+void jsonrec_share_begin(const char *buf, size_t len);
+void jsonrec_share_end(void);
 
 /* Where the first record starts in a text read the same way (the '{' of
  * the first message), or len when there is none. */

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "alibi/ingest.h"
+#include "alibi/jsonrec.h"
 
 static const struct ingest_format formats[] = {
 	{ "strace", INGEST_ACTIONS,
@@ -111,6 +112,7 @@ ingest_detect(const char *head, size_t len)
 {
 	const struct ingest_format *best = NULL;
 	int best_score = DETECT_MIN_SCORE - 1;
+	jsonrec_share_begin(head, len);
 	for (const struct ingest_format *f = formats; f->name; f++) {
 		int score = f->detect(head, len);
 		if (score > best_score) {
@@ -118,5 +120,6 @@ ingest_detect(const char *head, size_t len)
 			best_score = score;
 		}
 	}
+	jsonrec_share_end();
 	return best;
 }

@@ -491,8 +491,8 @@ read_document(const char *buf, size_t len, enum layout layout, size_t first,
 		report(h, c.line, "invalid JSON: text after the end of the array");
 }
 
-void
-jsonrec_read_buffer(const char *buf, size_t len, const struct jsonrec_handler *h)
+static void
+read_buffer(const char *buf, size_t len, const struct jsonrec_handler *h)
 {
 	size_t first = 0;
 	enum layout layout = detect_layout(buf, len, &first);
@@ -500,6 +500,116 @@ jsonrec_read_buffer(const char *buf, size_t len, const struct jsonrec_handler *h
 		read_lines_in_memory(buf, len, h);
 	else if (layout != LAYOUT_EMPTY)
 		read_document(buf, len, layout, first, h);
+}
+
+/* ---- one reading of a head, shared by the detectors ---- */
+
+/* What reading the shared buffer gave a handler, in order: a record (a
+ * copy) or a problem. */
+struct shared_event {
+	cJSON *record;
+	char *problem;
+	int64_t line;
+};
+
+/* Per thread: detection runs wherever an import does. */
+static _Thread_local struct {
+	const char *buf;
+	size_t len;
+	int active;
+	int read;                   /* events holds the reading */
+	int failed;                 /* a copy failed: read anew each time */
+	struct shared_event *events;
+	size_t count, cap;
+} shared;
+
+static struct shared_event *
+shared_push(int64_t line)
+{
+	void *v = shared.events;
+	grow_array(&v, sizeof *shared.events, &shared.cap, shared.count + 1);
+	shared.events = v;
+	struct shared_event *e = &shared.events[shared.count++];
+	memset(e, 0, sizeof *e);
+	e->line = line;
+	return e;
+}
+
+static int
+keep_record(void *ctx, const cJSON *rec, int64_t line)
+{
+	(void)ctx;
+	cJSON *copy = cJSON_Duplicate(rec, 1);
+	if (!copy)
+		shared.failed = 1;
+	else
+		shared_push(line)->record = copy;
+	return 0;
+}
+
+static void
+keep_problem(void *ctx, int64_t line, const char *problem)
+{
+	(void)ctx;
+	shared_push(line)->problem = xstrdup(problem);
+}
+
+/* Hands h what reading the buffer handed the recorder, stopping where h
+ * asks to, as reading it would have. */
+static void
+replay_shared(const struct jsonrec_handler *h)
+{
+	for (size_t i = 0; i < shared.count; i++) {
+		const struct shared_event *e = &shared.events[i];
+		if (e->problem)
+			report(h, e->line, e->problem);
+		else if (h->record && h->record(h->ctx, e->record, e->line))
+			return;
+	}
+}
+
+static void
+forget_shared(void)
+{
+	for (size_t i = 0; i < shared.count; i++) {
+		cJSON_Delete(shared.events[i].record);
+		free(shared.events[i].problem);
+	}
+	free(shared.events);
+	memset(&shared, 0, sizeof shared);
+}
+
+void
+jsonrec_share_begin(const char *buf, size_t len)
+{
+	forget_shared();
+	shared.buf = buf;
+	shared.len = len;
+	shared.active = 1;
+}
+
+void
+jsonrec_share_end(void)
+{
+	forget_shared();
+}
+
+void
+jsonrec_read_buffer(const char *buf, size_t len, const struct jsonrec_handler *h)
+{
+	if (!shared.active || buf != shared.buf || len != shared.len) {
+		read_buffer(buf, len, h);
+		return;
+	}
+	if (!shared.read) {
+		struct jsonrec_handler keep = { NULL, keep_record, keep_problem };
+		read_buffer(buf, len, &keep);
+		shared.read = 1;
+	}
+	if (shared.failed)
+		read_buffer(buf, len, h);
+	else
+		replay_shared(h);
 }
 
 static int

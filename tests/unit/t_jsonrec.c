@@ -223,6 +223,69 @@ test_read_buffer_on_a_head(void)
 	sb_free(&c.log);
 }
 
+/* What jsonrec_read_buffer() hands a reader that stops after stop_after
+ * records (0: never). */
+static char *
+read_log(const char *buf, size_t len, int stop_after)
+{
+	struct collected c;
+	memset(&c, 0, sizeof c);
+	c.stop_after = stop_after;
+	struct jsonrec_handler h = { &c, on_record, on_bad };
+	jsonrec_read_buffer(buf, len, &h);
+	return sb_detach(&c.log);
+}
+
+/* While detection shares a head, every reader of it gets what reading it
+ * alone would give, in the same order, stopping where it asks to. */
+static void
+test_shared_head(void)
+{
+	static const char *const heads[] = {
+		"[\n {\"role\":\"a\"},\n 7,\n {\"role\": oops},\n {\"role\":\"b\"},\n {\"role\":\"c\", \"content\": \"cut",
+		"{\"role\":\"a\"}\nnot json\n{\"system\":\"be brief\",\"messages\":[{\"role\":\"u\"},3]}\n{\"role\":",
+		"{\n \"system\": \"s\",\n \"messages\": [\n  {\"role\":\"user\"},\n  {\"role\":\"assistant\"}\n ]\n}\n",
+		"12:00:01 execve(\"/bin/rm\", [\"rm\"], 0x0 /* 1 var */) = 0\n12:00:02 +++ exited with 0 +++\n",
+	};
+	for (size_t k = 0; k < sizeof heads / sizeof heads[0]; k++) {
+		size_t len = strlen(heads[k]);
+		char *alone = read_log(heads[k], len, 0);
+		char *alone_one = read_log(heads[k], len, 1);
+		jsonrec_share_begin(heads[k], len);
+		char *first = read_log(heads[k], len, 0);
+		char *stopped = read_log(heads[k], len, 1);
+		char *again = read_log(heads[k], len, 0);
+		jsonrec_share_end();
+		CHECK_STR(first, alone);
+		CHECK_STR(again, alone);
+		CHECK_STR(stopped, alone_one);
+		free(alone);
+		free(alone_one);
+		free(first);
+		free(stopped);
+		free(again);
+	}
+
+	/* read once: a change to the bytes is not seen until the sharing ends */
+	char buf[] = "[{\"role\":\"a\"}, {\"role\":\"b\"}]";
+	size_t len = strlen(buf);
+	jsonrec_share_begin(buf, len);
+	char *before = read_log(buf, len, 0);
+	buf[10] = 'x';
+	char *shared = read_log(buf, len, 0);
+	char *shorter = read_log(buf, len - 1, 0);   /* not the shared bytes */
+	jsonrec_share_end();
+	char *after = read_log(buf, len, 0);
+	CHECK_STR(before, "L1 {\"role\":\"a\"}\nL1 {\"role\":\"b\"}\n");
+	CHECK_STR(shared, before);
+	CHECK(strstr(shorter, "{\"role\":\"x\"}") != NULL);
+	CHECK_STR(after, "L1 {\"role\":\"x\"}\nL1 {\"role\":\"b\"}\n");
+	free(before);
+	free(shared);
+	free(shorter);
+	free(after);
+}
+
 static void
 test_first_record(void)
 {
@@ -324,6 +387,7 @@ main(void)
 	RUN(test_nesting_and_long_lines);
 	RUN(test_stop_limits_and_seekable_input);
 	RUN(test_read_buffer_on_a_head);
+	RUN(test_shared_head);
 	RUN(test_first_record);
 	RUN(test_survey);
 	RUN(test_timestamps_and_text);
