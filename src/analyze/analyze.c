@@ -490,6 +490,8 @@ add_scanned(struct actx *a)
 	}
 	claim_scans_stop(a->scans);   /* the queue goes too */
 	a->scans = NULL;
+	if (a->ahead && !a->failed)
+		claim_scans_forget_taken(a->ahead);
 	return a->failed;
 }
 

@@ -195,6 +195,10 @@ void claim_scans_stop(struct claim_scans *s);
 #define CLAIM_SCANS_NONE ((size_t)-1)
 size_t claim_scans_find(struct claim_scans *s, const struct rules *r, int64_t message,
                         int instructions, const char *text);
+/* Once every job has been taken (an import of one incident, whose
+ * analysis has its claims), frees them: the queue holds one per message,
+ * which the rest of the analysis does not need. */
+void claim_scans_forget_taken(struct claim_scans *s);
 /* What a message of this role is scanned for: 0 claims (the agent's
  * words), 1 instructions (the operator's), -1 nothing. */
 int claim_scan_kind(const char *role);

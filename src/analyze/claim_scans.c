@@ -47,6 +47,7 @@ struct claim_scans {
 	struct scan_job *jobs;
 	size_t count, cap;
 	size_t next;                /* the first job nobody has started */
+	size_t taken;               /* jobs claim_scans_take gave the hits of */
 	int stopping;
 	/* the jobs by message row (claim_scans_add_message), open addressing:
 	 * job index + 1, 0 for an empty slot */
@@ -248,6 +249,23 @@ claim_scans_take(struct claim_scans *s, const struct rules *r, size_t i,
 		pthread_cond_wait(&s->done, &s->lock);
 	*out = s->jobs[i].hits;
 	memset(&s->jobs[i].hits, 0, sizeof s->jobs[i].hits);
+	s->taken++;
+	pthread_mutex_unlock(&s->lock);
+}
+
+void
+claim_scans_forget_taken(struct claim_scans *s)
+{
+	pthread_mutex_lock(&s->lock);
+	if (s->taken == s->count) {   /* so none is running either */
+		for (size_t i = 0; i < s->count; i++)
+			claim_hits_free(&s->jobs[i].hits);   /* empty once taken */
+		free(s->jobs);
+		free(s->by_message);
+		s->jobs = NULL;
+		s->by_message = NULL;
+		s->count = s->cap = s->next = s->taken = s->slots = 0;
+	}
 	pthread_mutex_unlock(&s->lock);
 }
 

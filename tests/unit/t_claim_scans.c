@@ -94,6 +94,7 @@ test_found_by_row_text_kind_and_rules(void)
 	CHECK_INT(instructions, 0);
 	claims_scan(rules, 0, said, strlen(said), &want);
 	CHECK(want.count > 0);
+	size_t want_count = want.count;
 	CHECK_INT((long long)got.count, (long long)want.count);
 	for (size_t k = 0; k < got.count && k < want.count; k++) {
 		CHECK_INT(got.items[k].start, want.items[k].start);
@@ -111,7 +112,54 @@ test_found_by_row_text_kind_and_rules(void)
 	static const char again[] = "I copied /srv/models/agent2 to backup-host.";
 	add(s, 5, "assistant", again);
 	CHECK(claim_scans_find(s, rules, 5, 0, said) == CLAIM_SCANS_NONE);
-	CHECK(claim_scans_find(s, rules, 5, 0, again) != CLAIM_SCANS_NONE);
+	size_t i5b = claim_scans_find(s, rules, 5, 0, again);
+	CHECK(i5b != CLAIM_SCANS_NONE);
+
+	/* the jobs stay while one has not been taken (row 9's) ... */
+	claim_scans_take(s, rules, i8, &got, &instructions);
+	claim_hits_free(&got);
+	claim_scans_take(s, rules, i5b, &got, &instructions);
+	claim_hits_free(&got);
+	add(s, 9, "assistant", said);
+	claim_scans_forget_taken(s);
+	size_t i9 = claim_scans_find(s, rules, 9, 0, said);
+	CHECK(i9 != CLAIM_SCANS_NONE);
+	CHECK_INT((long long)i9, 4);
+	claim_scans_take(s, rules, i9, &got, &instructions);
+	CHECK(got.count == want_count);
+	claim_hits_free(&got);
+	claim_scans_forget_taken(s);
+	add(s, 10, "assistant", said);
+	CHECK_INT((long long)claim_scans_find(s, rules, 10, 0, said), 0);   /* the first again */
+	/* ... and go once every one has been taken */
+	struct claim_scans *all = claim_scans_new();
+	struct worker w2;
+	worker_start(&w2, all, rules);
+	add(all, 11, "assistant", said);
+	add(all, 12, "user", asked);
+	size_t i11 = CLAIM_SCANS_NONE;
+	for (int tries = 0; tries < 1000 && i11 == CLAIM_SCANS_NONE; tries++) {
+		i11 = claim_scans_find(all, rules, 11, 0, said);
+		if (i11 == CLAIM_SCANS_NONE)
+			usleep(1000);
+	}
+	size_t i12 = claim_scans_find(all, rules, 12, 1, asked);
+	CHECK(i11 != CLAIM_SCANS_NONE && i12 != CLAIM_SCANS_NONE);
+	claim_scans_take(all, rules, i11, &got, &instructions);
+	claim_hits_free(&got);
+	claim_scans_take(all, rules, i12, &got, &instructions);
+	claim_hits_free(&got);
+	claim_scans_forget_taken(all);
+	add(all, 11, "assistant", said);   /* queued anew after the forgetting */
+	size_t again11 = CLAIM_SCANS_NONE;
+	for (int tries = 0; tries < 1000 && again11 == CLAIM_SCANS_NONE; tries++)
+		again11 = claim_scans_find(all, rules, 11, 0, said);
+	CHECK_INT((long long)again11, 0);
+	claim_scans_take(all, rules, again11, &got, &instructions);
+	CHECK(got.count == want_count);
+	claim_hits_free(&got);
+	worker_stop(&w2);
+	claim_scans_free(all);
 	worker_stop(&w);
 	claim_scans_free(s);
 }
