@@ -27,7 +27,8 @@ enum analyze_clock_zone {
  * claims meanwhile: claim_scans_new() makes the queue, the import adds
  * each message as it is stored (the text is copied), and the thread runs
  * claim_scans_work() with the rules analysis will use, until
- * claim_scans_finish(); join it, then claim_scans_free().  Analysis given
+ * claim_scans_finish() (after which nothing more is queued); join it,
+ * then claim_scans_free().  Analysis given
  * the queue (analyze_options.ahead) takes each message's claims from it
  * when the row, text and rules are the same, and scans the others. */
 struct claim_scans;

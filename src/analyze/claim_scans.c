@@ -201,6 +201,11 @@ claim_scans_add_message(struct claim_scans *s, int64_t message, const struct ali
 	uint64_t digest = text_digest(instructions, m->text);
 	char *copy = xstrdup(m->text);
 	pthread_mutex_lock(&s->lock);
+	if (s->stopping) {          /* nobody will scan it */
+		pthread_mutex_unlock(&s->lock);
+		free(copy);
+		return;
+	}
 	struct scan_job *j = queue_job(s, instructions, copy);
 	j->owned = 1;
 	j->message = message;

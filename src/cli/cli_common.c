@@ -152,6 +152,8 @@ compile_rules_main(void *arg)
 	pthread_mutex_unlock(&run_rules_state.lock);
 	if (!rc)
 		claim_scans_work(run_rules_state.ahead, rules);
+	else
+		claim_scans_finish(run_rules_state.ahead);   /* the import stops queuing */
 	return NULL;
 }
 

@@ -161,6 +161,10 @@ test_found_by_row_text_kind_and_rules(void)
 	worker_stop(&w2);
 	claim_scans_free(all);
 	worker_stop(&w);
+	/* once finished (the rules did not compile, or the run is over),
+	 * nothing more is queued */
+	add(s, 21, "assistant", said);
+	CHECK(claim_scans_find(s, rules, 21, 0, said) == CLAIM_SCANS_NONE);
 	claim_scans_free(s);
 }
 
