@@ -32,7 +32,7 @@ compare_ids(const void *a, const void *b)
 static int
 has_id(const int64_t *items, size_t count, int64_t id)
 {
-	return bsearch(&id, items, count, sizeof *items, compare_ids) != NULL;
+	return count && bsearch(&id, items, count, sizeof *items, compare_ids) != NULL;
 }
 
 static int
@@ -284,9 +284,12 @@ show_model_load(struct store *st, int64_t incident, struct show_model *m,
 	    store_each_source(st, incident, on_source, m, err) ||
 	    store_each_finding(st, incident, on_finding, m, err))
 		return err->code;
-	qsort(m->evidence_ops, m->evidence_op_count, sizeof *m->evidence_ops, compare_ids);
-	qsort(m->evidence_messages, m->evidence_message_count,
-	      sizeof *m->evidence_messages, compare_ids);
+	/* qsort() is not to be given NULL, even with nothing to sort */
+	if (m->evidence_op_count)
+		qsort(m->evidence_ops, m->evidence_op_count, sizeof *m->evidence_ops, compare_ids);
+	if (m->evidence_message_count)
+		qsort(m->evidence_messages, m->evidence_message_count,
+		      sizeof *m->evidence_messages, compare_ids);
 	if (store_each_message(st, incident, on_message, m, err) ||
 	    store_each_tool_call(st, incident, on_tool_call, m, err) ||
 	    store_each_op(st, incident, on_op, m, err))
