@@ -62,6 +62,8 @@ test_have_prereq() {
 	FIXTURES) [ -n "$FIXTURES" ] && [ -d "$FIXTURES" ] ;;
 	TMUX) command -v tmux >/dev/null 2>&1 ;;
 	STRACE) command -v strace >/dev/null 2>&1 ;;
+	# the sanitizers reserve terabytes of address space: no `ulimit -v`
+	UNSANITIZED) [ -z "${ALIBI_SANITIZED:-}" ] ;;
 	*) command -v "$1" >/dev/null 2>&1 ;;
 	esac
 }
