@@ -70,11 +70,11 @@ struct analyze_summary;
 /* Starts compiling the rules cli_analyze() will use on a thread, so that
  * a command that reads files first (import) does not wait for them later.
  * The thread then finds the claims of each message the import stores
- * (cli_scan_ahead: the import's message report), for cli_analyze() to
- * take, until cli_rules_prefetch_end(); the rules stay. */
+ * (cli_scan_ahead, the import_report's message callback), for
+ * cli_analyze() to take, until cli_rules_prefetch_end(); the rules stay. */
 void cli_rules_prefetch(const struct cli *cli);
 struct alibi_message;
-void cli_scan_ahead(int64_t message, const struct alibi_message *m);
+void cli_scan_ahead(void *ctx, int64_t message, const struct alibi_message *m);
 void cli_rules_prefetch_end(void);
 /* Runs analysis on one incident with the default rules plus --rules and
  * the user's config-dir rules. */

@@ -174,8 +174,9 @@ cli_rules_prefetch(const struct cli *cli)
 }
 
 void
-cli_scan_ahead(int64_t message, const struct alibi_message *m)
+cli_scan_ahead(void *ctx, int64_t message, const struct alibi_message *m)
 {
+	(void)ctx;
 	if (run_rules_state.ahead)
 		claim_scans_add_message(run_rules_state.ahead, message, m);
 }

@@ -65,13 +65,6 @@ report_file_done(void *ctx, const char *path, const char *incident,
 	}
 }
 
-static void
-scan_ahead(void *ctx, int64_t id, const struct alibi_message *m)
-{
-	(void)ctx;
-	cli_scan_ahead(id, m);
-}
-
 /* Imports and analyses; *open gets the incident to open when exactly
  * one was touched.  Returns an exit code (EXIT_PARTIAL when records or
  * files were skipped). */
@@ -81,7 +74,7 @@ import_and_analyze(struct cli *cli, struct store *st, const char *const *paths,
                    struct strbuf *note)
 {
 	struct progress prog = { 0 };
-	struct import_report report = { &prog, report_bad_record, report_file_done, scan_ahead };
+	struct import_report report = { &prog, report_bad_record, report_file_done, cli_scan_ahead };
 	struct import_options opt = { NULL, NULL, 0 };
 	struct import_result res;
 	struct alibi_error err = { 0 };

@@ -78,13 +78,6 @@ struct findings_count {
 	char slug[256];
 };
 
-static void
-scan_ahead(void *ctx, int64_t id, const struct alibi_message *m)
-{
-	(void)ctx;
-	cli_scan_ahead(id, m);
-}
-
 static int
 count_findings(void *ctx, const struct store_incident *inc)
 {
@@ -199,7 +192,7 @@ cmd_import(struct cli *cli, int argc, char **argv)
 		cli_rules_prefetch_end();
 		return cli_fail(&err);
 	}
-	struct import_report report = { NULL, print_bad_record, print_file_done, scan_ahead };
+	struct import_report report = { NULL, print_bad_record, print_file_done, cli_scan_ahead };
 	struct import_result res;
 	int rc = import_paths(st, (const char *const *)argv + optind, (size_t)(argc - optind),
 	                      &opt, &report, &res, &err);
