@@ -78,8 +78,8 @@ $(BUILD)/asan-tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(BUILD)/libali
 	@mkdir -p $(dir $@)
 	$(CC) $(CSTD) $(ASAN_FLAGS) $(WARN) -Iinclude -Itests/unit $(PKG_CFLAGS) -o $@ $< $(BUILD)/libalibi-asan.a $(LDLIBS_ALL)
 
-# The command itself under the sanitizers, for the command-line tests:
-# imports run several threads, which the unit tests only partly reach.
+# The command itself under the sanitizers, for the command-line and UI
+# tests: imports run several threads, which the unit tests only partly reach.
 ASAN_ALIBI := $(BUILD)/asan-bin/alibi
 $(ASAN_ALIBI): $(BUILD)/asan/src/cli/main.o $(BUILD)/libalibi-asan.a
 	@mkdir -p $(dir $@)
@@ -92,9 +92,8 @@ asan-unit: $(ASAN_BIN) $(ASAN_ALIBI)
 bench:
 	@sh bench/run.sh
 
-# `make check`: unit tests, command-line tests, UI tests, then the unit and
-# command-line tests again under ASan + UBSan. tests/run prints the closing
-# `N passed, N failed`.
+# `make check`: unit tests, command-line tests, UI tests, then all of them
+# again under ASan + UBSan. tests/run prints the closing `N passed, N failed`.
 check: deps
 	@$(MAKE) --no-print-directory $(BIN) unit asan-unit
 	@BUILD=$(BUILD) ALIBI=$(abspath $(BIN)) sh tests/run
