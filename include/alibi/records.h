@@ -26,7 +26,7 @@ const char *alibi_clock_name(enum alibi_clock clock);
 #define ALIBI_OP_KINDS(X) \
 	X(exec,       "a program was executed") \
 	X(open_read,  "a file was opened for reading") \
-	X(open_write, "an existing file was opened for writing") \
+	X(open_write, "an existing file was opened for writing (or appended to)") \
 	X(create,     "a file was created (or truncated to be written anew)") \
 	X(write,      "data was written to a file") \
 	X(truncate,   "a file was truncated") \

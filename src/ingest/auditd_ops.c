@@ -335,6 +335,7 @@ ev_exec(struct ctx *c)
 #define OF_ACCMODE 03
 #define OF_CREAT 0100
 #define OF_TRUNC 01000
+#define OF_APPEND 02000
 #define OF_PATH 010000000
 
 static void
@@ -345,13 +346,15 @@ ev_open(struct ctx *c)
 	int create = c->row->flags == -1, write = create, dir = 0;  /* -1: creat() */
 	if (c->row->flags >= 0 && c->ev->interpreted && text && text[0] == 'O') {
 		write = has_token(text, "O_WRONLY") || has_token(text, "O_RDWR");
-		create = has_token(text, "O_CREAT") || has_token(text, "O_TRUNC");
+		/* an append (">> f") makes f only when its PATH record says so */
+		create = (has_token(text, "O_CREAT") && !has_token(text, "O_APPEND")) ||
+		         has_token(text, "O_TRUNC");
 		dir = has_token(text, "O_DIRECTORY");
 		if (has_token(text, "O_PATH"))
 			return;
 	} else if (c->row->flags >= 0 && arg_number(c, c->row->flags, &fl) == 0) {
 		write = (fl & OF_ACCMODE) != 0;
-		create = (fl & (OF_CREAT | OF_TRUNC)) != 0;
+		create = ((fl & OF_CREAT) && !(fl & OF_APPEND)) || (fl & OF_TRUNC);
 		dir = (fl & (c->arch == ARCH_AARCH64 ? 040000 : 0200000)) != 0;
 		if (fl & OF_PATH)
 			return;  /* a handle for *at() calls, not an access */

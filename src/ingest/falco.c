@@ -151,7 +151,9 @@ open_kind(struct falco *f)
 	if (!flags)
 		return ALIBI_OP_open_read;
 	int write = strstr(flags, "O_WRONLY") || strstr(flags, "O_RDWR");
-	if (strstr(flags, "O_CREAT") || (write && strstr(flags, "O_TRUNC")))
+	int truncate = write && strstr(flags, "O_TRUNC");
+	/* ">> f" (O_CREAT|O_APPEND) mostly writes to an f that is there */
+	if (truncate || (strstr(flags, "O_CREAT") && !strstr(flags, "O_APPEND")))
 		return ALIBI_OP_create;
 	return write ? ALIBI_OP_open_write : ALIBI_OP_open_read;
 }

@@ -188,6 +188,7 @@ struct span strace_trim(struct span s);
 #define STRACE_O_DIRECTORY 0x08
 #define STRACE_O_CLOEXEC   0x10
 #define STRACE_O_PATH      0x20
+#define STRACE_O_APPEND    0x40
 unsigned strace_open_flags(struct span flags);
 
 /* ---- strace_decode.c ---- */

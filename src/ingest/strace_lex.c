@@ -613,6 +613,8 @@ strace_open_flags(struct span s)
 			f |= STRACE_O_CREAT;
 		if (v & 01000)
 			f |= STRACE_O_TRUNC;
+		if (v & 02000)
+			f |= STRACE_O_APPEND;
 		if (v & 0200000)
 			f |= STRACE_O_DIRECTORY;
 		if (v & 02000000)
@@ -631,7 +633,7 @@ strace_open_flags(struct span s)
 		{ "O_WRONLY", 8, STRACE_O_WRITE }, { "O_RDWR", 6, STRACE_O_WRITE },
 		{ "O_CREAT", 7, STRACE_O_CREAT }, { "O_TRUNC", 7, STRACE_O_TRUNC },
 		{ "O_DIRECTORY", 11, STRACE_O_DIRECTORY }, { "O_CLOEXEC", 9, STRACE_O_CLOEXEC },
-		{ "O_PATH", 6, STRACE_O_PATH },
+		{ "O_PATH", 6, STRACE_O_PATH }, { "O_APPEND", 8, STRACE_O_APPEND },
 	};
 	size_t i = 0;
 	while (i < s.n) {

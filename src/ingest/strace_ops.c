@@ -152,12 +152,18 @@ call_open_flags(const struct strace_call *c, const struct sc_entry *e)
 	return strace_open_flags(c->args[e->flags]);
 }
 
-/* "2>/dev/null" opens with O_CREAT|O_TRUNC but creates nothing. */
+/* "2>/dev/null" opens with O_CREAT|O_TRUNC but creates nothing.  ">> f"
+ * opens with O_CREAT|O_APPEND: it makes f only when f is not there, which
+ * the log does not say, and mostly it is there (a log, a config, a
+ * history), so an append is an open for writing; O_TRUNC is what makes
+ * a file anew. */
 static enum alibi_op_kind
 open_kind(unsigned fl, const char *path)
 {
 	if (fl & STRACE_O_DIRECTORY)
 		return ALIBI_OP_open_read;
+	if ((fl & STRACE_O_APPEND) && !(fl & STRACE_O_TRUNC))
+		return (fl & STRACE_O_WRITE) ? ALIBI_OP_open_write : ALIBI_OP_open_read;
 	if ((fl & (STRACE_O_CREAT | STRACE_O_TRUNC)) && !strace_quiet_device(path))
 		return ALIBI_OP_create;
 	return (fl & STRACE_O_WRITE) ? ALIBI_OP_open_write : ALIBI_OP_open_read;

@@ -243,6 +243,32 @@ test_fixture_laurel_process_tree(void)
 #define SC(ts_serial, rest) "type=SYSCALL msg=audit(" ts_serial "): arch=c000003e " rest "\n"
 #define REC(type, ts_serial, rest) "type=" type " msg=audit(" ts_serial "): " rest "\n"
 
+/* ">> f": O_WRONLY|O_CREAT|O_APPEND (0x441).  It makes f only when the
+ * kernel made a new name, which the PATH record says. */
+static void
+test_appends(void)
+{
+	struct sink s;
+	parse_str(&s,
+		SC("1700000003.000:40", "syscall=257 success=yes exit=3 a0=ffffff9c a1=55d0 a2=441 a3=1b6 items=2 ppid=1 pid=40")
+		REC("PATH", "1700000003.000:40", "item=0 name=\"/var/log/\" nametype=PARENT")
+		REC("PATH", "1700000003.000:40", "item=1 name=\"/var/log/app.log\" nametype=NORMAL")
+		SC("1700000003.000:41", "syscall=257 success=yes exit=3 a0=ffffff9c a1=55d0 a2=441 a3=1b6 items=2 ppid=1 pid=40")
+		REC("PATH", "1700000003.000:41", "item=0 name=\"/var/log/\" nametype=PARENT")
+		REC("PATH", "1700000003.000:41", "item=1 name=\"/var/log/new.log\" nametype=CREATE")
+		SC("1700000003.000:42", "syscall=257 success=yes exit=3 a0=ffffff9c a1=55d0 a2=241 a3=1b6 items=2 ppid=1 pid=40")
+		REC("PATH", "1700000003.000:42", "item=0 name=\"/var/log/\" nametype=PARENT")
+		REC("PATH", "1700000003.000:42", "item=1 name=\"/var/log/app.log\" nametype=NORMAL"));
+	CHECK_INT(s.bad, 0);
+	NEED(s.n == 3);
+	CHECK_INT(s.ops[0].kind, ALIBI_OP_open_write);   /* appended to */
+	CHECK_STR(s.ops[0].path, "/var/log/app.log");
+	CHECK_INT(s.ops[1].kind, ALIBI_OP_create);       /* appended to a new name */
+	CHECK_STR(s.ops[1].path, "/var/log/new.log");
+	CHECK_INT(s.ops[2].kind, ALIBI_OP_create);       /* O_TRUNC: written anew */
+	sink_free(&s);
+}
+
 static void
 test_interleaved_events(void)
 {
@@ -682,6 +708,7 @@ main(void)
 	RUN(test_fixture_go_libaudit_yaml);
 	RUN(test_fixture_laurel_process_tree);
 	RUN(test_interleaved_events);
+	RUN(test_appends);
 	RUN(test_event_window);
 	RUN(test_file_calls);
 	RUN(test_network_and_signals);

@@ -124,6 +124,33 @@ test_fields_in_other_spellings(void)
 	sink_free(&s);
 }
 
+/* An open's flags: O_TRUNC makes the file anew, O_CREAT alone makes it,
+ * an append (">> f", O_CREAT|O_APPEND) writes to it. */
+#define OPEN_ALERT(path, flags) \
+	"{\"output\":\"x\",\"priority\":\"Notice\",\"rule\":\"r\",\"time\":\"2026-03-04T09:00:00Z\"," \
+	"\"output_fields\":{\"evt.type\":\"openat\",\"fd.name\":\"" path "\"," \
+	"\"evt.arg.flags\":\"" flags "\"}}\n"
+
+static void
+test_open_kinds(void)
+{
+	struct sink s;
+	int rc = parse_str(&s, OPEN_ALERT("/etc/a", "O_TRUNC|O_CREAT|O_WRONLY")
+	                       OPEN_ALERT("/etc/b", "O_CREAT|O_WRONLY")
+	                       OPEN_ALERT("/etc/c", "O_APPEND|O_CREAT|O_WRONLY")
+	                       OPEN_ALERT("/etc/d", "O_APPEND|O_CREAT|O_TRUNC|O_WRONLY"));
+	CHECK_INT(rc, 0);
+	CHECK_INT(s.bad, 0);
+	CHECK_INT((int)s.n, 4);
+	if (s.n == 4) {
+		CHECK_INT(s.ops[0].kind, ALIBI_OP_create);
+		CHECK_INT(s.ops[1].kind, ALIBI_OP_create);
+		CHECK_INT(s.ops[2].kind, ALIBI_OP_open_write);
+		CHECK_INT(s.ops[3].kind, ALIBI_OP_create);
+	}
+	sink_free(&s);
+}
+
 static void
 test_unusable_alerts(void)
 {
@@ -194,6 +221,7 @@ main(void)
 {
 	RUN(test_own_alerts);
 	RUN(test_fields_in_other_spellings);
+	RUN(test_open_kinds);
 	RUN(test_unusable_alerts);
 	RUN(test_fixture);
 	RUN(test_detect);

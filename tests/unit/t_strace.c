@@ -454,7 +454,7 @@ test_threads_and_superseded_exec(void)
 		"400 unlinkat(AT_FDCWD, \"/tmp/z\", 0 <unfinished ...>) = ?\n"
 		"400 +++ killed by SIGKILL +++\n");
 	CHECK_INT(s.bad, 0);
-	NEED((g = find(&s, ALIBI_OP_create, "/tmp/t.log")));
+	NEED((g = find(&s, ALIBI_OP_open_write, "/tmp/t.log")));   /* an append */
 	CHECK_INT(g->pid, 401);
 	CHECK_INT(g->ppid, 400);
 	CHECK_INT(g->bytes, 15);
@@ -609,8 +609,9 @@ test_fixture_chrahunt_samples(void)
 
 /* strace -f -o of a multithreaded Rust program: 2105 lines, 12 pids, no
  * times.  grep/awk: 224 unfinished/resumed pairs, 12 "+++", one "---";
- * execve 3, openat 240 (15 with O_CREAT), mkdir 15 (all EEXIST), tgkill 1;
- * threads 909193..909202 each write 4096 bytes to data/fileN. */
+ * execve 3, openat 240 (15 with O_CREAT, 10 of them appends with
+ * O_APPEND), mkdir 15 (all EEXIST), tgkill 1; threads 909193..909202 each
+ * append 4096 bytes to data/fileN. */
 static void
 test_fixture_arastoob_multithread(void)
 {
@@ -626,8 +627,10 @@ test_fixture_arastoob_multithread(void)
 	CHECK_INT(s.bad, 0);
 	CHECK_INT(s.records, 2105 - 224 - 12 - 1);
 	CHECK_INT(count(&s, ALIBI_OP_exec), 3);
-	CHECK_INT(count(&s, ALIBI_OP_open_read) + count(&s, ALIBI_OP_create), 240);
-	CHECK_INT(count(&s, ALIBI_OP_create), 15);
+	CHECK_INT(count(&s, ALIBI_OP_open_read) + count(&s, ALIBI_OP_create) +
+	          count(&s, ALIBI_OP_open_write), 240);
+	CHECK_INT(count(&s, ALIBI_OP_create), 5);
+	CHECK_INT(count(&s, ALIBI_OP_open_write), 10);   /* the appends */
 	CHECK_INT(count(&s, ALIBI_OP_mkdir), 15);
 	CHECK_INT(count(&s, ALIBI_OP_kill), 1);
 	/* the third exec is relative, after chdir() into the project */
@@ -637,7 +640,8 @@ test_fixture_arastoob_multithread(void)
 	int32_t seen[16];
 	for (size_t i = 0; i < s.n; i++) {
 		const struct got *g = &s.ops[i];
-		if (g->kind == ALIBI_OP_open_read || g->kind == ALIBI_OP_create)
+		if (g->kind == ALIBI_OP_open_read || g->kind == ALIBI_OP_create ||
+		    g->kind == ALIBI_OP_open_write)
 			joined += g->raw && strstr(g->raw, "<unfinished ...>\n") && strstr(g->raw, "<... openat resumed>");
 		if (g->path && strstr(g->path, "/multithread/data/file")) {
 			data_files++;

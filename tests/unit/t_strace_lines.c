@@ -261,7 +261,11 @@ test_open_flags_are_words(void)
 		"1 openat(AT_FDCWD, \"/rw\", O_RDWR|O_NOFOLLOW) = 5\n"
 		"1 openat(AT_FDCWD, \"/x\", O_RDONLY|O_CREATX|XO_TRUNC|O_WRONLYY) = 6\n"
 		"1 openat(AT_FDCWD, \"/d\", O_RDONLY|O_DIRECTORY|O_CREAT) = 7\n"
-		"1 open(\"/n\", 01101) = 8\n";
+		"1 open(\"/n\", 01101) = 8\n"
+		"1 openat(AT_FDCWD, \"/a\", O_WRONLY|O_CREAT|O_APPEND, 0666) = 9\n"
+		"1 openat(AT_FDCWD, \"/at\", O_WRONLY|O_CREAT|O_APPEND|O_TRUNC, 0666) = 10\n"
+		"1 open(\"/an\", 02101) = 11\n"
+		"1 openat(AT_FDCWD, \"/ax\", O_WRONLY|O_CREAT|O_APPENDX, 0666) = 12\n";
 	struct sink s;
 	parse_text(&s, text, sizeof text - 1);
 	CHECK_INT(s.bad, 0);
@@ -271,6 +275,11 @@ test_open_flags_are_words(void)
 	CHECK(find(&s, ALIBI_OP_open_read, "/x") != NULL);
 	CHECK(find(&s, ALIBI_OP_open_read, "/d") != NULL);
 	CHECK(find(&s, ALIBI_OP_create, "/n") != NULL);  /* O_WRONLY|O_CREAT|O_TRUNC in octal */
+	/* ">> f" writes to f, which is mostly there already; O_TRUNC makes it anew */
+	CHECK(find(&s, ALIBI_OP_open_write, "/a") != NULL);
+	CHECK(find(&s, ALIBI_OP_create, "/at") != NULL);
+	CHECK(find(&s, ALIBI_OP_open_write, "/an") != NULL);  /* the same in octal */
+	CHECK(find(&s, ALIBI_OP_create, "/ax") != NULL);
 	sink_free(&s);
 }
 
