@@ -161,6 +161,20 @@ test_intents(void)
 		  "intent:delete[agent2's model directory first]" },
 		{ "I'll start by taking a look at what's on the server.", "" },
 		{ "Let me know if you need anything else.", "" },
+		/* a plan written as a list under its heading */
+		{ "Here's my plan:\n1. Back up /srv/models/agent2 to /backup\n2. Delete /srv/models/agent2",
+		  "intent:copy[/srv/models/agent2 to /backup] intent:delete[/srv/models/agent2]" },
+		{ "**Plan:**\n- copy the weights to node-7\n- then remove the originals",
+		  "intent:copy[the weights to node-7] intent:delete[the originals]" },
+		{ "Next steps:\n* Archive the logs\n* Wipe /var/log/old", "intent:copy[the logs] "
+		  "intent:delete[/var/log/old]" },
+		{ "To do:\n- [ ] remove /srv/old\n- [x] update the config",
+		  "intent:delete[/srv/old] intent:modify[the config]" },
+		{ "Here's what I'll do:\n1) move /srv/data to /mnt/new", "intent:move[/srv/data to /mnt/new]" },
+		/* lists that are not the agent's plan */
+		{ "You could:\n- delete the cache\n- remove old logs", "" },
+		{ "Options:\n- delete the cache\n- keep it", "" },
+		{ "The plan was simple.\n- it worked", "" },
 	};
 	CASES(cases, 0);
 }
