@@ -29,8 +29,14 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 ASAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 ASAN_OBJ   := $(LIB_SRC:%.c=$(BUILD)/asan/%.o) $(BUILD)/asan/gen/default_rules.o
 ASAN_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/asan-tests/%)
+# And a ThreadSanitizer build of the command, under build/tsan, for the
+# command-line tests that import: an import runs six threads.
+TSAN_FLAGS := -O1 -g -fsanitize=thread
+TSAN_OBJ   := $(LIB_SRC:%.c=$(BUILD)/tsan/%.o) $(BUILD)/tsan/gen/default_rules.o \
+              $(BUILD)/tsan/src/cli/main.o
+TSAN_ALIBI := $(BUILD)/tsan-bin/alibi
 
-.PHONY: all check demo deps unit asan-unit clean install bench
+.PHONY: all check demo deps unit asan-unit tsan clean install bench
 all: $(BIN)
 
 $(BIN): $(BUILD)/obj/src/cli/main.o $(BUILD)/libalibi.a
@@ -85,17 +91,31 @@ $(ASAN_ALIBI): $(BUILD)/asan/src/cli/main.o $(BUILD)/libalibi-asan.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CSTD) $(ASAN_FLAGS) -o $@ $^ $(LDLIBS_ALL)
 
+$(BUILD)/tsan/%.o: %.c $(wildcard include/alibi/*.h src/*/*.h) | $(GEN_SRC)
+	@mkdir -p $(dir $@)
+	$(CC) $(CSTD) $(TSAN_FLAGS) $(WARN) -Iinclude -I$(BUILD)/gen $(PKG_CFLAGS) -DALIBI_PREFIX='"$(PREFIX)"' -c -o $@ $<
+
+$(BUILD)/tsan/gen/%.o: $(BUILD)/gen/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CSTD) $(TSAN_FLAGS) $(WARN) -Iinclude -c -o $@ $<
+
+$(TSAN_ALIBI): $(TSAN_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(CSTD) $(TSAN_FLAGS) -o $@ $^ $(LDLIBS_ALL)
+
 unit: $(UNIT_BIN)
 asan-unit: $(ASAN_BIN) $(ASAN_ALIBI)
+tsan: $(TSAN_ALIBI)
 
 # `make bench`: the benchmark table (bench/README.md); BENCH_FULL=1 adds 10M lines.
 bench:
 	@sh bench/run.sh
 
 # `make check`: unit tests, command-line tests, UI tests, then all of them
-# again under ASan + UBSan. tests/run prints the closing `N passed, N failed`.
+# again under ASan + UBSan, and the command-line tests under ThreadSanitizer.
+# tests/run prints the closing `N passed, N failed`.
 check: deps
-	@$(MAKE) --no-print-directory $(BIN) unit asan-unit
+	@$(MAKE) --no-print-directory $(BIN) unit asan-unit tsan
 	@BUILD=$(BUILD) ALIBI=$(abspath $(BIN)) sh tests/run
 
 # Installs what the build needs when pkg-config cannot find it (Debian).
