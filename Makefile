@@ -68,13 +68,19 @@ $(BUILD)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(BUILD)/libalibi.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(BUILD)/libalibi.a $(LDLIBS_ALL)
 
-$(BUILD)/asan/%.o: %.c $(wildcard include/alibi/*.h src/*/*.h) | $(GEN_SRC)
-	@mkdir -p $(dir $@)
-	$(CC) $(CSTD) $(ASAN_FLAGS) $(WARN) -Iinclude -I$(BUILD)/gen $(PKG_CFLAGS) -DALIBI_PREFIX='"$(PREFIX)"' -c -o $@ $<
+# The sanitizer trees compile alike, each with its own flags:
+# $(call sanitizer_objects,DIR,FLAGS_VARIABLE) gives the rules of $(BUILD)/DIR.
+define sanitizer_objects
+$$(BUILD)/$(1)/%.o: %.c $$(wildcard include/alibi/*.h src/*/*.h) | $$(GEN_SRC)
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(CSTD) $$($(2)) $$(WARN) -Iinclude -I$$(BUILD)/gen $$(PKG_CFLAGS) -DALIBI_PREFIX='"$$(PREFIX)"' -c -o $$@ $$<
 
-$(BUILD)/asan/gen/%.o: $(BUILD)/gen/%.c
-	@mkdir -p $(dir $@)
-	$(CC) $(CSTD) $(ASAN_FLAGS) $(WARN) -Iinclude -c -o $@ $<
+$$(BUILD)/$(1)/gen/%.o: $$(BUILD)/gen/%.c
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(CSTD) $$($(2)) $$(WARN) -Iinclude -c -o $$@ $$<
+endef
+$(eval $(call sanitizer_objects,asan,ASAN_FLAGS))
+$(eval $(call sanitizer_objects,tsan,TSAN_FLAGS))
 
 $(BUILD)/libalibi-asan.a: $(ASAN_OBJ)
 	@rm -f $@
@@ -90,14 +96,6 @@ ASAN_ALIBI := $(BUILD)/asan-bin/alibi
 $(ASAN_ALIBI): $(BUILD)/asan/src/cli/main.o $(BUILD)/libalibi-asan.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CSTD) $(ASAN_FLAGS) -o $@ $^ $(LDLIBS_ALL)
-
-$(BUILD)/tsan/%.o: %.c $(wildcard include/alibi/*.h src/*/*.h) | $(GEN_SRC)
-	@mkdir -p $(dir $@)
-	$(CC) $(CSTD) $(TSAN_FLAGS) $(WARN) -Iinclude -I$(BUILD)/gen $(PKG_CFLAGS) -DALIBI_PREFIX='"$(PREFIX)"' -c -o $@ $<
-
-$(BUILD)/tsan/gen/%.o: $(BUILD)/gen/%.c
-	@mkdir -p $(dir $@)
-	$(CC) $(CSTD) $(TSAN_FLAGS) $(WARN) -Iinclude -c -o $@ $<
 
 $(TSAN_ALIBI): $(TSAN_OBJ)
 	@mkdir -p $(dir $@)
