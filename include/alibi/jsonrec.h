@@ -11,8 +11,10 @@
  * Each record comes with the 1-based line where it starts.  A record that
  * cannot be read is reported to bad() with its line and skipped; the reader
  * resynchronises and goes on, so a truncated file yields every complete
- * record and one report.  JSON lines are streamed; a whole-document array
- * or object is read into memory, up to JSONREC_MAX_DOCUMENT bytes. */
+ * record and one report.  JSON lines and arrays are streamed (an array
+ * through a window that holds an element at a time, up to
+ * JSONREC_MAX_DOCUMENT bytes for one element); an object is read into
+ * memory whole, up to JSONREC_MAX_DOCUMENT bytes. */
 #ifndef ALIBI_JSONREC_H
 #define ALIBI_JSONREC_H
 
@@ -44,6 +46,11 @@ struct jsonrec_handler {
  * even with bad records; an error when it could not be read at all. */
 int jsonrec_read(const struct ingest_input *in, const struct jsonrec_handler *h,
                  struct alibi_error *err);
+
+/* The size an array document's reading window starts at (0: the default,
+ * 1 MiB); it grows to hold a longer element.  Tests make it small to read
+ * across its edges. */
+void jsonrec_window_size(size_t bytes);
 
 /* Reads the records held in memory, e.g. a file's head, whose last record
  * is usually cut short (and reported to bad()). */

@@ -12,7 +12,17 @@
 #include "alibi/jsonrec.h"
 #include "alibi/linereader.h"
 
-/* A position in a text held in memory. */
+/* A window on a file: an array document is read through it, element by
+ * element, instead of whole (see more()). */
+struct window {
+	FILE *fp;
+	char *mem;
+	size_t cap;
+	int eof;              /* the file has no more */
+	int too_long;         /* an element would not fit in JSONREC_MAX_DOCUMENT */
+};
+
+/* A position in a text held in memory, or in a window's part of a file. */
 struct cursor {
 	const char *buf;
 	size_t len;
@@ -21,7 +31,51 @@ struct cursor {
 	size_t line_start;    /* where that line starts */
 	const struct jsonrec_handler *h;
 	int stopped;          /* the handler asked to stop */
+	struct window *w;     /* NULL: buf holds the whole text */
 };
+
+/* The window's starting size; it grows to hold a longer element. */
+static size_t window_start = (size_t)1 << 20;
+
+void
+jsonrec_window_size(size_t bytes)
+{
+	window_start = bytes ? bytes : (size_t)1 << 20;
+}
+
+/* Reads more of the file into the window: what is before the cursor's
+ * line is dropped (nothing looks further back), the rest moves to the
+ * front, and the window grows when that leaves no room.  *shift gets how
+ * far positions moved back.  Returns 0 when there is no more to read. */
+static int
+more(struct cursor *c, size_t *shift)
+{
+	struct window *w = c->w;
+	*shift = 0;
+	if (!w || w->eof)
+		return 0;
+	size_t drop = c->line_start;
+	memmove(w->mem, w->mem + drop, c->len - drop);
+	c->len -= drop;
+	c->pos -= drop;
+	c->line_start = 0;
+	*shift = drop;
+	if (c->len == w->cap) {
+		if (w->cap >= JSONREC_MAX_DOCUMENT) {
+			w->too_long = 1;
+			w->eof = 1;
+			return 0;
+		}
+		w->cap *= 2;
+		w->mem = xrealloc(w->mem, w->cap);
+	}
+	size_t n = fread(w->mem + c->len, 1, w->cap - c->len, w->fp);
+	c->len += n;
+	c->buf = w->mem;
+	if (n == 0)
+		w->eof = 1;
+	return n != 0;
+}
 
 static void
 advance_to(struct cursor *c, size_t to)
@@ -49,10 +103,13 @@ is_space(char ch)
 static void
 skip_space(struct cursor *c)
 {
-	size_t p = c->pos;
-	while (p < c->len && is_space(c->buf[p]))
-		p++;
-	advance_to(c, p);
+	size_t shift;
+	do {
+		size_t p = c->pos;
+		while (p < c->len && is_space(c->buf[p]))
+			p++;
+		advance_to(c, p);
+	} while (c->pos >= c->len && more(c, &shift));
 }
 
 static const char *
@@ -203,21 +260,40 @@ opens_value(char ch)
 static int
 resync(struct cursor *c, size_t start, size_t indent, int began_line)
 {
-	const char *nl = memchr(c->buf + start, '\n', c->len - start);
-	while (nl) {
-		size_t p = (size_t)(nl - c->buf) + 1, q = p;
+	size_t p = start, shift;   /* where to look for the next line from */
+	int at_line = 0;           /* p is the start of a line to judge */
+	for (;;) {
+		if (!at_line) {
+			const char *nl = memchr(c->buf + p, '\n', c->len - p);
+			if (!nl) {
+				/* what is before the window's end is passed over */
+				advance_to(c, c->len);
+				p = c->len;
+				if (!more(c, &shift))
+					return 0;
+				p -= shift;
+				continue;
+			}
+			p = (size_t)(nl - c->buf) + 1;
+			at_line = 1;
+		}
+		size_t q = p;
 		while (q < c->len && (c->buf[q] == ' ' || c->buf[q] == '\t'))
 			q++;
+		if (q >= c->len && c->w && !c->w->eof) {
+			advance_to(c, p);   /* the line goes on past the window: read on */
+			more(c, &shift);
+			p -= shift;
+			continue;
+		}
 		char ch = q < c->len ? c->buf[q] : '\0';
 		if (began_line ? (q - p == indent && opens_value(ch)) || (ch == ']' && q - p < indent)
 		               : ch == '{') {
 			advance_to(c, q);
 			return 1;
 		}
-		nl = memchr(c->buf + p, '\n', c->len - p);
+		at_line = 0;
 	}
-	advance_to(c, c->len);
-	return 0;
 }
 
 /* One array element at c->pos.  Returns 1 when it was read, 0 when it
@@ -232,7 +308,19 @@ read_element(struct cursor *c)
 		if (c->buf[k] != ' ' && c->buf[k] != '\t')
 			began_line = 0;
 	const char *end = NULL;
-	cJSON *item = cJSON_ParseWithLengthOpts(c->buf + start, c->len - start, &end, 0);
+	cJSON *item;
+	for (;;) {
+		item = cJSON_ParseWithLengthOpts(c->buf + start, c->len - start, &end, 0);
+		/* In a window, an element cut by its edge is read again with
+		 * more of the file; one broken inside it is broken. */
+		size_t shift, stop = item ? 0 : skip_value(c->buf, c->len, start);
+		if (!c->w || c->w->eof ||
+		    (item ? end && end < c->buf + c->len : stop != 0 && stop < c->len))
+			break;
+		cJSON_Delete(item);
+		more(c, &shift);   /* at the end of the file, what there is is parsed once more */
+		start -= shift;
+	}
 	if (item) {
 		c->stopped = deliver_one(c->h, item, line);
 		cJSON_Delete(item);
@@ -476,9 +564,9 @@ detect_layout(const char *head, size_t len, size_t *first)
 
 static void
 read_document(const char *buf, size_t len, enum layout layout, size_t first,
-              const struct jsonrec_handler *h)
+              const struct jsonrec_handler *h, struct window *w)
 {
-	struct cursor c = { buf, len, 0, 1, 0, h, 0 };
+	struct cursor c = { buf, len, 0, 1, 0, h, 0, w };
 	advance_to(&c, first);
 	if (layout == LAYOUT_ARRAY)
 		read_array(&c);
@@ -499,7 +587,7 @@ read_buffer(const char *buf, size_t len, const struct jsonrec_handler *h)
 	if (layout == LAYOUT_LINES)
 		read_lines_in_memory(buf, len, h);
 	else if (layout != LAYOUT_EMPTY)
-		read_document(buf, len, layout, first, h);
+		read_document(buf, len, layout, first, h, NULL);
 }
 
 /* ---- one reading of a head, shared by the detectors ---- */
@@ -674,6 +762,32 @@ slurp(const struct ingest_input *in, char **out, size_t *out_len, struct alibi_e
 	return 0;
 }
 
+/* An array of records, read through a window that holds an element at
+ * a time (and grows for a long one), so a transcript of any length is
+ * never in memory whole. */
+static int
+read_array_from_file(const struct ingest_input *in, size_t first,
+                     const struct jsonrec_handler *h, struct alibi_error *err)
+{
+	size_t cap = window_start > first ? window_start : first + 1;
+	struct window w = { in->fp, xmalloc(cap), cap, 0, 0 };
+	size_t len = fread(w.mem, 1, w.cap, w.fp);
+	w.eof = len == 0;
+	int rc = 0;
+	if (len <= first) {
+		rc = ferror(in->fp) ? alibi_error_set(err, ALIBI_EIO, "%s: read error", in->path) : 0;
+		free(w.mem);
+		return rc;
+	}
+	read_document(w.mem, len, LAYOUT_ARRAY, first, h, &w);
+	if (ferror(in->fp))
+		rc = alibi_error_set(err, ALIBI_EIO, "%s: read error", in->path);
+	else if (w.too_long)
+		rc = too_big(in, err);
+	free(w.mem);
+	return rc;
+}
+
 int
 jsonrec_read(const struct ingest_input *in, const struct jsonrec_handler *h,
              struct alibi_error *err)
@@ -693,6 +807,8 @@ jsonrec_read(const struct ingest_input *in, const struct jsonrec_handler *h,
 		return 0;
 	if (layout == LAYOUT_LINES)
 		return read_lines_from_file(in, h, err);
+	if (layout == LAYOUT_ARRAY)
+		return read_array_from_file(in, first, h, err);
 	if (in->size > JSONREC_MAX_DOCUMENT)
 		return too_big(in, err);
 	char *buf = NULL;
@@ -700,7 +816,7 @@ jsonrec_read(const struct ingest_input *in, const struct jsonrec_handler *h,
 	int rc = slurp(in, &buf, &len, err);
 	if (rc)
 		return rc;
-	read_document(buf, len, layout, first, h);
+	read_document(buf, len, layout, first, h, NULL);
 	free(buf);
 	return 0;
 }
@@ -714,7 +830,7 @@ jsonrec_first_record(const char *buf, size_t len)
 		return len;
 	if (buf[first] != '{' && buf[first] != '[')
 		return len;
-	struct cursor c = { buf, len, 0, 1, 0, NULL, 0 };
+	struct cursor c = { buf, len, 0, 1, 0, NULL, 0, NULL };
 	advance_to(&c, first);
 	if (layout != LAYOUT_ARRAY) {
 		/* a JSON line is a record, unless it holds "messages" */

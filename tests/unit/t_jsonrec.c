@@ -199,16 +199,69 @@ test_stop_limits_and_seekable_input(void)
 	CHECK_INT(c.records, 2);
 	fclose(fp);
 	sb_free(&c.log);
-	/* a document claimed larger than the limit is refused before reading */
-	const char *doc = "[{\"role\":\"a\"}]";
+	/* an object document claimed larger than the limit is refused before
+	 * reading: it is read into memory whole */
+	const char *doc = "{\n \"system\": \"s\",\n \"messages\": [{\"role\":\"a\"}]\n}\n";
 	CHECK_INT(read_text(doc, strlen(doc), &c, 1, (uint64_t)JSONREC_MAX_DOCUMENT + 1, &err), ALIBI_EFORMAT);
 	CHECK(strstr(err.msg, "test.json: a JSON document larger than 512 MiB") != NULL);
 	CHECK_INT(c.records, 0);
 	sb_free(&c.log);
-	/* JSON lines are streamed, whatever the size */
+	/* JSON lines and arrays are streamed, whatever the size */
 	CHECK_INT(read_text(lines, strlen(lines), &c, 1, (uint64_t)JSONREC_MAX_DOCUMENT + 1, &err), 0);
 	CHECK_INT(c.records, 3);
 	sb_free(&c.log);
+	const char *array = "[{\"role\":\"a\"}, {\"role\":\"b\"}]";
+	CHECK_INT(read_text(array, strlen(array), &c, 1, (uint64_t)JSONREC_MAX_DOCUMENT + 1, &err), 0);
+	CHECK_INT(c.records, 2);
+	sb_free(&c.log);
+}
+
+/* An array document is read through a window on the file (an element at
+ * a time); whatever the window's size, and wherever its edge falls, the
+ * records, problems and lines are those of reading the text whole. */
+static void
+test_window_edges(void)
+{
+	static const char *const docs[] = {
+		"[\n  {\"role\": \"user\", \"content\": \"hi [x] {y} \\\" q\"},\n  {\"role\": \"assistant\"}\n]\n",
+		"[{\"role\":\"a\"},{\"role\":\"b\"},{\"role\":\"c\",\"n\":[1,2,{\"d\":3}]}]",
+		"\xef\xbb\xbf[\r\n {\"role\":\"a\"},\r\n {\"role\":\"b\"}\r\n]\r\n",
+		"[\n {\"role\":\"a\"},\n {\"role\": oops,\n  \"x\": 1},\n {\"role\":\"b\"},\n 42,\n \"s\",\n {\"role\":\"c\"}\n]\n",
+		"[{\"role\":\"a\"}, {\"role\": bad}, {\"role\":\"b\"}]",
+		"[{\"role\":\"a\"}, {\"role\": bad}, \n{\"role\":\"b\"}]",
+		"[\n {\"role\":\"a\"},\n {\"role\":\"b\", \"content\": \"cut off her",
+		"[\n {\"role\":\"a\"}\n]\ntrailing text\n",
+		"[\n {\"role\":\"a\"},\n {\"role\":\"b\"}\n",
+		"[]",
+		"[\n]\n",
+		"  \n [ {\"role\":\"a\"} , 7 , {\"role\":\"b\"} ]",
+		"[\n  {\n    \"role\": \"a\",\n    \"content\": \"line\\nbreak\"\n  },\n  {\n    \"role\": broken\n  },\n  {\n    \"role\": \"c\"\n  }\n]\n",
+		"[\n {\"role\":\"a\"},\n    \n {\"role\": x\n        \n {\"role\":\"b\"}\n]",
+		"[1.5, 2, {\"role\":\"a\"}, true, null]",
+	};
+	for (size_t k = 0; k < sizeof docs / sizeof docs[0]; k++) {
+		size_t len = strlen(docs[k]);
+		struct collected whole;
+		memset(&whole, 0, sizeof whole);
+		struct jsonrec_handler h = { &whole, on_record, on_bad };
+		jsonrec_read_buffer(docs[k], len, &h);
+		for (size_t size = 1; size <= len + 2; size++) {
+			jsonrec_window_size(size);
+			struct collected c;
+			struct alibi_error err = { 0 };
+			CHECK_INT(read_text(docs[k], len, &c, 1, 0, &err), 0);
+			if (strcmp(sb_str(&c.log), sb_str(&whole.log)) != 0) {
+				char msg[4096];
+				snprintf(msg, sizeof msg, "document %zu, window %zu:\n%s\n#   whole:\n%s", k,
+				         size, sb_str(&c.log), sb_str(&whole.log));
+				unit_fail_at(__FILE__, __LINE__, msg);
+				size = len + 2;
+			}
+			sb_free(&c.log);
+		}
+		sb_free(&whole.log);
+	}
+	jsonrec_window_size(0);
 }
 
 static void
@@ -386,6 +439,7 @@ main(void)
 	RUN(test_truncation_and_resync);
 	RUN(test_nesting_and_long_lines);
 	RUN(test_stop_limits_and_seekable_input);
+	RUN(test_window_edges);
 	RUN(test_read_buffer_on_a_head);
 	RUN(test_shared_head);
 	RUN(test_first_record);
