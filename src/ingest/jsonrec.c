@@ -303,8 +303,8 @@ read_element(struct cursor *c)
 {
 	size_t start = c->pos, indent = start - c->line_start;
 	int64_t line = c->line;
-	int began_line = 1;
-	for (size_t k = c->line_start; k < start; k++)
+	int began_line = 1;   /* nothing but blanks before it on its line */
+	for (size_t k = c->line_start; k < start && began_line; k++)
 		if (c->buf[k] != ' ' && c->buf[k] != '\t')
 			began_line = 0;
 	const char *end = NULL;
