@@ -531,6 +531,8 @@ int copying_tool(const char *comm);
 /* Shared questions the finding families ask. */
 int op_is_delete(const struct aop *op);
 const struct atc *actx_tool_call(const struct actx *a, int64_t id);
+/* The index in a->msgs of the message with this id, or -1. */
+long actx_message_index(const struct actx *a, int64_t id);
 const char *actx_comm(struct actx *a, int32_t pid);
 void human_bytes(char *buf, size_t size, int64_t bytes);
 /* Paths the ops mention (for pruning object names). */

@@ -1,6 +1,7 @@
 /* findings.c — what the finding families share: building a finding with
  * its evidence and a stable key, and the questions they all ask (was this
  * file to be deleted? did the operator ask for this?). */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -189,27 +190,46 @@ use_op(const struct actx *a, const struct aop *op)
 	return a->has_syscall_ops ? !op->derived : 1;
 }
 
-/* Tool calls are read in id order, so a binary search finds one; should
+/* The index of the item whose id is id in items (count of them, size
+ * bytes each, each starting with its int64_t id), or -1.  Messages and
+ * tool calls are read in id order, so a binary search finds one; should
  * they ever not be, the search may miss and the scan finds it. */
-const struct atc *
-actx_tool_call(const struct actx *a, int64_t id)
+static long
+find_by_id(const void *items, size_t count, size_t size, int64_t id)
 {
-	if (id <= 0)
-		return NULL;
-	size_t lo = 0, hi = a->tc_count;
+	const char *base = items;
+#define ID_AT(i) (*(const int64_t *)(const void *)(base + (i) * size))
+	size_t lo = 0, hi = count;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		if (a->tcs[mid].id < id)
+		if (ID_AT(mid) < id)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	if (lo < a->tc_count && a->tcs[lo].id == id)
-		return &a->tcs[lo];
-	for (size_t i = 0; i < a->tc_count; i++)
-		if (a->tcs[i].id == id)
-			return &a->tcs[i];
-	return NULL;
+	if (lo < count && ID_AT(lo) == id)
+		return (long)lo;
+	for (size_t i = 0; i < count; i++)
+		if (ID_AT(i) == id)
+			return (long)i;
+	return -1;
+#undef ID_AT
+}
+
+_Static_assert(offsetof(struct atc, id) == 0, "find_by_id reads the id first");
+_Static_assert(offsetof(struct amsg, id) == 0, "find_by_id reads the id first");
+
+const struct atc *
+actx_tool_call(const struct actx *a, int64_t id)
+{
+	long i = id > 0 ? find_by_id(a->tcs, a->tc_count, sizeof *a->tcs, id) : -1;
+	return i < 0 ? NULL : &a->tcs[i];
+}
+
+long
+actx_message_index(const struct actx *a, int64_t id)
+{
+	return find_by_id(a->msgs, a->msg_count, sizeof *a->msgs, id);
 }
 
 void

@@ -161,26 +161,6 @@ values_note_tool_message(struct actx *a, size_t msg, const char *text)
 	t->count = v->read_count - t->first;
 }
 
-/* The index of the message with this id, or -1 (ids grow with seq). */
-static long
-msg_index(const struct actx *a, int64_t id)
-{
-	size_t lo = 0, hi = a->msg_count;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (a->msgs[mid].id < id)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo < a->msg_count && a->msgs[lo].id == id)
-		return (long)lo;
-	for (size_t i = 0; i < a->msg_count; i++)
-		if (a->msgs[i].id == id)
-			return (long)i;
-	return -1;
-}
-
 /* "{"score": 0.61}" from `cat /srv/eval/agent2.json`: whose score is in
  * the names of the files the command read. */
 static void
@@ -222,7 +202,7 @@ values_note_tool_result(struct actx *a, const struct atc *tc, const char *text)
 	if (!text || !*text)
 		return;
 	struct vstate *v = vstate_get(a);
-	long cm = msg_index(a, tc->message);
+	long cm = actx_message_index(a, tc->message);
 	uint64_t h = text_hash(text);
 	/* the tool message that carried this result: the first one after the
 	 * call with the same text */
