@@ -14,6 +14,7 @@
 #include "alibi/analyze.h"
 #include "alibi/store.h"
 #include "../../src/analyze/analyze_internal.h"
+#include "rules_fixture.h"
 
 #define DAY (int64_t)1795910400000000   /* 2026-11-29T00:00:00Z in µs */
 #define S(sec) ((int64_t)(sec) * 1000000)
@@ -34,18 +35,6 @@ struct inc {
 	const char *name;           /* the incident's slug and its folder under /cases */
 };
 
-static struct rules *rules;
-
-/* Loads the shipped rules into `rules`; says why when it cannot. */
-static inline int
-load_default_rules(void)
-{
-	struct alibi_error err = { 0 };
-	if (rules_load_default(&rules, &err) == 0)
-		return 0;
-	printf("not ok - default rules: %s\n", err.msg);
-	return -1;
-}
 
 /* A source of the incident, /cases/<name>/<file>, read whole. */
 static inline int64_t

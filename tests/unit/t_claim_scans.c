@@ -11,7 +11,7 @@
 #include "alibi/import.h"
 #include "../../src/analyze/analyze_internal.h"
 
-static struct rules *rules;
+#include "rules_fixture.h"
 
 struct worker {
 	struct claim_scans *s;
@@ -300,11 +300,8 @@ test_analysis_takes_what_was_found(void)
 int
 main(void)
 {
-	struct alibi_error err = { 0 };
-	if (rules_load_default(&rules, &err) != 0) {
-		printf("not ok - default rules: %s\n", err.msg);
+	if (load_default_rules())
 		return 1;
-	}
 	RUN(test_found_by_row_text_kind_and_rules);
 	RUN(test_analysis_takes_what_was_found);
 	rules_free(rules);

@@ -7,7 +7,7 @@
 #include "alibi/rules.h"
 #include "../../src/analyze/analyze_internal.h"
 
-static struct rules *rules;
+#include "rules_fixture.h"
 
 static void
 render(const char *text, int instructions, char *out, size_t size)
@@ -424,11 +424,8 @@ test_possessive_objects(void)
 int
 main(void)
 {
-	struct alibi_error err = { 0 };
-	if (rules_load_default(&rules, &err)) {
-		printf("not ok - default rules: %s\n", err.msg);
+	if (load_default_rules())
 		return 1;
-	}
 	RUN(test_reports);
 	RUN(test_negation_makes_denials);
 	RUN(test_refusals);

@@ -12,7 +12,7 @@
 #define DAY (int64_t)1795910400000000   /* 2026-11-29T00:00:00Z in µs */
 #define S(sec) ((int64_t)(sec) * 1000000)
 
-static struct rules *rules;
+#include "rules_fixture.h"
 
 /* ---- normalisation ---- */
 
@@ -444,11 +444,8 @@ test_without_action_log(void)
 int
 main(void)
 {
-	struct alibi_error err = { 0 };
-	if (rules_load_default(&rules, &err)) {
-		printf("not ok - rules: %s\n", err.msg);
+	if (load_default_rules())
 		return 1;
-	}
 	RUN(test_normalise_names);
 	RUN(test_normalise_words);
 	RUN(test_noise);

@@ -8,7 +8,7 @@
 #include "alibi/rules.h"
 #include "../../src/analyze/analyze_internal.h"
 
-static struct rules *rules;
+#include "rules_fixture.h"
 
 static const char *const paths[] = {
 	"/srv/data/run-3/report.json", "/srv/data/run-7/report.json",
@@ -330,11 +330,8 @@ test_keymap(void)
 int
 main(void)
 {
-	struct alibi_error err = { 0 };
-	if (rules_load_default(&rules, &err)) {
-		printf("not ok - default rules: %s\n", err.msg);
+	if (load_default_rules())
 		return 1;
-	}
 	RUN(test_path_index_offers_every_match);
 	RUN(test_path_index_narrows);
 	RUN(test_path_index_has_under);

@@ -30,7 +30,7 @@ struct found {
 	char *text[MAX_FINDINGS];
 };
 
-static struct rules *rules;
+#include "rules_fixture.h"
 static int expected_total, expected_hit, reported_total, reported_right;
 
 static int
@@ -355,11 +355,8 @@ test_recorded_transcripts(void)
 int
 main(void)
 {
-	struct alibi_error err = { 0 };
-	if (rules_load_default(&rules, &err)) {
-		printf("not ok - default rules: %s\n", err.msg);
+	if (load_default_rules())
 		return 1;
-	}
 	RUN(test_comparison_fails);
 	RUN(test_sample_logs);
 	RUN(test_recorded_transcripts);
