@@ -783,7 +783,9 @@ read_array_from_file(const struct ingest_input *in, size_t first,
 	if (ferror(in->fp))
 		rc = alibi_error_set(err, ALIBI_EIO, "%s: read error", in->path);
 	else if (w.too_long)
-		rc = too_big(in, err);
+		rc = alibi_error_set(err, ALIBI_EFORMAT,
+		                     "%s: a record of the array is larger than %zu MiB; not read",
+		                     in->path, JSONREC_MAX_DOCUMENT >> 20);
 	free(w.mem);
 	return rc;
 }
